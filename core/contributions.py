@@ -1,0 +1,59 @@
+"""Plain data that hooks return; core renders it. Fields only grow."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named permission (``<plugin>.<verb>``) and the roles that hold it by default.
+
+    Roles: ``employee`` (everyone of the foundation), ``manager`` (manages a team),
+    ``hr_admin`` (for that foundation), ``group_admin`` (always holds everything).
+    """
+
+    name: str
+    title: str
+    default_roles: tuple[str, ...] = ("hr_admin",)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard card: ``template`` is rendered with ``context``."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """A tab on a person's page."""
+
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job. ``trigger`` is ``{"cron": {...}}`` or ``{"interval": {...}}`` (APScheduler
+    arguments). A ``per_foundation`` job's function takes the foundation as its only argument and
+    runs once for each foundation that has the plugin switched on."""
+
+    id: str
+    func: Callable[..., Any]
+    trigger: dict[str, dict[str, Any]]
+    per_foundation: bool = False
+    description: str = ""

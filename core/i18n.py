@@ -1,0 +1,25 @@
+"""Locale choice and translation catalogues (core's, then each plugin's)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request
+from flask_login import current_user
+
+CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translation_directories(manager) -> list[str]:
+    dirs = [str(CORE_TRANSLATIONS)]
+    for info in manager.plugins.values():
+        path = Path(info.module.__file__).parent / "translations"
+        if path.is_dir():
+            dirs.append(str(path))
+    return dirs
