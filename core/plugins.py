@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import entry_points, packages_distributions
+from importlib.metadata import version as dist_version
 from pathlib import Path
 from types import ModuleType
 
@@ -46,6 +47,13 @@ class PluginInfo:
         return path if path.is_dir() else None
 
 
+def _distribution_version(module: ModuleType) -> str:
+    top = module.__name__.split(".")[0]
+    for dist_name in packages_distributions().get(top, []):
+        return dist_version(dist_name)
+    return "0"
+
+
 def _texts(value, fallback: str) -> dict[str, str]:
     if isinstance(value, dict):
         return dict(value)
@@ -84,7 +92,7 @@ class PluginManager:
         extra_specs = getattr(module, "HOOKSPECS", None)
         if extra_specs is not None:
             self.pm.add_hookspecs(extra_specs)
-        version = getattr(module, "VERSION", None) or (dist.version if dist else "0")
+        version = getattr(module, "VERSION", None) or (dist.version if dist else _distribution_version(module))
         info = PluginInfo(
             key=key,
             title=_texts(getattr(module, "TITLE", None), key),
@@ -130,9 +138,9 @@ class PluginManager:
                     register_permissions(app, [perm])
         self.check_tables()
 
-    def check_tables(self) -> None:
+    def check_tables(self, mappers=None) -> None:
         """Every table a plugin's models define carries the plugin key as prefix."""
-        for mapper in db.Model.registry.mappers:
+        for mapper in mappers if mappers is not None else db.Model.registry.mappers:
             module = mapper.class_.__module__
             for key, info in self.plugins.items():
                 package = info.module.__name__

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from core import create_app
@@ -31,7 +32,7 @@ def make_config(url: str, instance_path: str, **extra) -> dict:
         "DATABASE_URL": url,
         "INSTANCE_PATH": instance_path,
         "PLUGINS_AUTOLOAD": False,
-        "PLUGINS": ["journey_hello"],
+        "PLUGINS": ["journey_hello", "tests.core.spyplugin"],  # both off until a test enables them
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,
         "WTF_CSRF_ENABLED": False,  # see the csrf_on fixture and tests/core/test_csrf.py
     }
@@ -39,10 +40,21 @@ def make_config(url: str, instance_path: str, **extra) -> dict:
     return config
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, hence its own ``g`` and database session, as in
+    production. (Flask reuses an app context that a test has pushed, which would leak ``g`` —
+    the signed-in user, caches — from one request into the next.)"""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = database_url(tmp_path_factory)
     app = create_app(make_config(url, str(tmp_path_factory.mktemp("instance"))))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -70,6 +82,17 @@ def db(app):
         _empty_tables()
         yield _db
         _db.session.remove()
+
+
+@pytest.fixture
+def spy(db):
+    """The recording test plugin (tests/core/spyplugin.py), with its call log emptied."""
+    from tests.core import spyplugin
+
+    spyplugin.CALLS.clear()
+    spyplugin.FAIL_ON.clear()
+    yield spyplugin
+    spyplugin.FAIL_ON.clear()
 
 
 @pytest.fixture
