@@ -28,5 +28,5 @@ def table_in_lineage(table: str, lineage: str) -> bool:
 def _add_lineages(config):
     manager = current_app.extensions["journey.plugins"]
     config.set_main_option("version_locations", " ".join(version_locations(manager)))
-    config.set_main_option("version_path_separator", "space")
+    config.set_main_option("path_separator", "space")
     return config

@@ -1,0 +1,92 @@
+"""Migrations: every lineage upgrades an empty database and matches the models."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from core import create_app
+from core.extensions import db, migrate
+from core.lineages import table_in_lineage
+from tests.conftest import make_config
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A fresh, empty database of the kind the suite runs on."""
+    server_url = os.environ.get("JOURNEY_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path}/migrations.db"
+        return
+    name = f"journey_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migrated_app(empty_database, tmp_path):
+    app = create_app(make_config(empty_database, str(tmp_path)))
+    with app.app_context():
+        upgrade(revision="heads")
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _script(app) -> ScriptDirectory:
+    return ScriptDirectory.from_config(migrate.get_config())
+
+
+def test_upgrade_heads_creates_every_table(migrated_app):
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+
+
+@pytest.mark.parametrize("lineage", ["core", "hello"])
+def test_models_and_migrations_agree(migrated_app, lineage):
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, reflected, compare_to:
+                type_ != "table" or name != "alembic_version" and table_in_lineage(name, lineage),
+        })
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models of lineage {lineage!r} differ from its migrations: run flask db migrate -x lineage={lineage}"
+
+
+def test_every_lineage_has_exactly_one_head(migrated_app):
+    script = _script(migrated_app)
+    # A lineage's head has no child in its own lineage (dependents in other lineages do not count).
+    heads = Counter(_lineage_of(script, rev) for rev in script.walk_revisions() if not rev.nextrev)
+    assert set(heads) >= {"core", "hello"}
+    assert all(count == 1 for count in heads.values()), heads
+
+
+def _lineage_of(script, revision) -> str:
+    """The branch label of the lineage a revision belongs to, found by walking down to its base."""
+    while not revision.branch_labels:
+        revision = script.get_revision(revision.down_revision)
+    return sorted(revision.branch_labels)[0]
+
+
+def test_each_plugin_lineage_starts_from_core(migrated_app):
+    script = _script(migrated_app)
+    for base in script.get_bases():
+        revision = script.get_revision(base)
+        if "core" not in revision.branch_labels:
+            assert revision.dependencies, f"{base} must depend_on a core revision"
