@@ -27,10 +27,19 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
+# Extract, update and compile the Dutch catalogue of core and of every built-in plugin.
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot core
-	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -d core/translations
+	@for dir in core plugins/*/; do \
+	  dir=$${dir%/}; [ -f $$dir/__init__.py ] || continue; \
+	  mkdir -p $$dir/translations; \
+	  $(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o $$dir/translations/messages.pot $$dir; \
+	  if [ -f $$dir/translations/nl/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -q -i $$dir/translations/messages.pot -d $$dir/translations -l nl --no-fuzzy-matching; \
+	  else \
+	    $(BIN)/pybabel init -q -i $$dir/translations/messages.pot -d $$dir/translations -l nl; \
+	  fi; \
+	  $(BIN)/pybabel compile -q -d $$dir/translations -l nl; \
+	done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -46,4 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
     from core.cli import init_cli
 
     init_cli(app, manager)
+
+    from core.scheduler import init_app as init_scheduler
+
+    init_scheduler(app)  # the job registry; the in-process scheduler only under `flask run`
     return app

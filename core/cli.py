@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Foundation
+from core.people import cli as people_cli
+from core.scheduler_cli import add_scheduler_commands
 
 
 def _foundation(slug: str) -> Foundation:
@@ -99,6 +101,8 @@ def init_cli(app: Flask, manager) -> None:
         for line in generate_organisation(manager, count, seed):
             click.echo(line)
 
+    people_cli.register(journey)
+    add_scheduler_commands(journey)
     manager.pm.hook.register_cli_commands(cli=journey)  # plugins add their commands in place
     app.cli.add_command(journey)
     app.extensions["journey.cli"] = journey

@@ -33,7 +33,9 @@ class Defaults:
     INVITATION_DAYS = 14
     PASSWORD_MIN_LENGTH = 12
     PAGE_SIZE = 50
-    SCHEDULER_IN_PROCESS = False
+    SCHEDULER_IN_PROCESS = False  # only honoured under `flask run` (make run); never in gunicorn
+    SCHEDULER_LEASE_SECONDS = 60
+    JOB_RUN_KEEP_DAYS = 30
     MAIL_BACKEND = "file"
     MAIL_FROM = "Journey <no-reply@journey.local>"
     MAIL_SMTP_HOST = "localhost"
@@ -41,6 +43,8 @@ class Defaults:
     MAIL_SMTP_SECURITY = "none"  # none | starttls | ssl
     MAIL_SMTP_USERNAME = None
     MAIL_SMTP_PASSWORD = None
+    MAIL_SMTP_TIMEOUT = 30  # seconds
+    MAIL_FILE_DIR = None  # file back-end folder; None: <instance>/outbox
     PUBLIC_URL = "http://127.0.0.1:5000"
 
 

@@ -18,12 +18,17 @@ from core.extensions import db
 
 CORE_PERMISSIONS = [
     Permission("core.view_people", _l("View people and teams"), ("hr_admin", "manager")),
+    # Without it, core.view_people shows only the teams one manages.
+    Permission("core.view_all_people", _l("View everyone of the foundation, not only one's own teams"), ("hr_admin",)),
     Permission("core.manage_people", _l("Create and edit people and teams"), ("hr_admin",)),
     Permission("core.import_people", _l("Import people from CSV"), ("hr_admin",)),
     Permission("core.manage_plugins", _l("Switch plugins on and off"), ("hr_admin",)),
     Permission("core.issue_invitations", _l("Send invitation and password-reset links"), ("hr_admin",)),
     Permission("core.manage_roles", _l("Grant and revoke roles"), ()),
     Permission("core.privacy", _l("Export and erase a person's data"), ("hr_admin",)),
+    Permission("core.view_audit", _l("View the audit log of the foundation"), ("hr_admin",)),
+    Permission("core.view_outbox", _l("View the e-mail outbox and resend failed messages"), ()),
+    Permission("core.view_jobs", _l("View scheduled jobs and their runs"), ()),
 ]
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from core import events, tenancy
 from core.extensions import db, login_manager
 from core.models import Foundation, Person
+from core.notifications import unread_count
 from core.permissions import admin_foundation_ids, has_permission, is_group_admin
 from core.plugins import plugin_manager
 
@@ -34,14 +35,17 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
 
     from core.admin.views import bp as admin_bp
+    import core.admin.audit, core.admin.jobs, core.admin.outbox  # noqa: E401,F401  (their routes join the admin blueprint)
     from core.auth.views import bp as auth_bp
     from core.home import bp as home_bp
+    from core.notifications.views import bp as notifications_bp
     from core.people.views import bp as people_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def _load_user(user_id: str):
@@ -125,7 +129,7 @@ def _page_context():
         "plugin_nav": nav,
         "has_permission": lambda name, fid=None: has_permission(current_user, name, fid),
         "is_group_admin": is_group_admin(current_user),
-        "unread_count": 0,
+        "unread_count": unread_count(current_user),
     }
 
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
-from core.contributions import NavItem, Permission, PersonSection, Widget
+from core.contributions import JobSpec, NavItem, Permission, PersonSection, Widget
 from core.hookspecs import hookimpl
 
 KEY = "spy"
@@ -53,6 +53,12 @@ def register_cli_commands(cli):
     @cli.command("spy-hello")
     def spy_hello():
         click.echo("spy says hello")
+
+
+@hookimpl
+def register_jobs():
+    sweep = lambda foundation: _record("job", foundation=foundation.id)  # noqa: E731
+    return [JobSpec("spy.sweep", sweep, {"cron": {"hour": 5}}, per_foundation=True)]
 
 
 @hookimpl

@@ -39,6 +39,18 @@ def test_hook_register_cli_commands(runner, spy):
     assert "spy says hello" in result.output
 
 
+def test_hook_register_jobs(app, make, spy):
+    """The scheduler's own tests are tests/core/test_jobs.py; here: a plugin job runs where it is on."""
+    from core.job_runs import run_job
+    from core.jobs import registered_jobs
+
+    a, b = make.foundation(), make.foundation()
+    _on(app, a)
+    assert registered_jobs(app)["spy.sweep"].owner == "spy"
+    run_job(registered_jobs(app)["spy.sweep"], runner="test")
+    assert spy.calls("job") == [{"foundation": a.id}]
+
+
 def test_hook_plugin_settings_form(app, client, make, login, spy):
     a = make.foundation()
     _on(app, a)

@@ -1,43 +1,50 @@
-"""Dutch is the default language: every user-facing string of core has a compiled Dutch translation."""
+"""Dutch is the default language: every user-facing string of core and of each built-in plugin has
+a compiled Dutch translation (run `make translations`, then translate what is new)."""
 from __future__ import annotations
 
 import gettext
 
+import pytest
 from babel.messages.extract import extract_from_dir
 
 from core import PROJECT_ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+PACKAGES = ["core"] + sorted(
+    f"plugins/{path.name}" for path in (PROJECT_ROOT / "plugins").glob("*") if (path / "__init__.py").exists()
+)
 
 
-def _core_messages() -> set:
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PROJECT_ROOT / "core"), method_map=METHOD_MAP, keywords=KEYWORDS,
-        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-    ):
-        found.add(message)
-    return found
+def _messages(package: str) -> set:
+    return {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(PROJECT_ROOT / package), method_map=METHOD_MAP, keywords=KEYWORDS,
+            options_map={"**/templates/**": {"extensions": "jinja2.ext.i18n"}},
+        )
+    }
 
 
 def test_core_has_user_facing_strings():
-    assert len(_core_messages()) > 100
+    assert len(_messages("core")) > 100
 
 
-def test_every_core_string_has_a_compiled_dutch_translation():
-    path = PROJECT_ROOT / "core" / "translations" / "nl" / "LC_MESSAGES" / "messages.mo"
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_string_has_a_compiled_dutch_translation(package):
+    path = PROJECT_ROOT / package / "translations" / "nl" / "LC_MESSAGES" / "messages.mo"
+    assert path.exists(), f"no compiled Dutch catalogue for {package}: run `make translations`"
     with path.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     missing = []
-    for message in _core_messages():
+    for message in _messages(package):
         if isinstance(message, tuple):
             singular, plural = message[:2]
             if catalogue.ngettext(singular, plural, 1) == singular and catalogue.ngettext(singular, plural, 2) == plural:
                 missing.append(singular)
         elif catalogue.gettext(message) == message:
             missing.append(message)
-    assert not missing, f"{len(missing)} strings lack a Dutch translation (run `make translations`): {sorted(missing)[:20]}"
+    assert not missing, f"{len(missing)} strings of {package} lack Dutch: {sorted(missing)[:20]}"
 
 
 def test_pages_speak_dutch_by_default_and_english_on_request(client, make, login, db):
