@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-26 00:35:21.947586
+Create Date: 2026-11-26 01:04:54.932845
 
 """
 from alembic import op
@@ -25,6 +25,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_foundation')),
     sa.UniqueConstraint('slug', name=op.f('uq_foundation_slug'))
     )
+    op.create_table('job_state',
+    sa.Column('job_id', sa.String(length=200), nullable=False),
+    sa.Column('known_since', sa.DateTime(), nullable=False),
+    sa.Column('covered_until', sa.DateTime(), nullable=True),
+    sa.Column('last_started_at', sa.DateTime(), nullable=True),
+    sa.Column('last_finished_at', sa.DateTime(), nullable=True),
+    sa.Column('last_outcome', sa.String(length=12), nullable=True),
+    sa.Column('last_runner', sa.String(length=200), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_error_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('job_id', name=op.f('pk_job_state'))
+    )
     op.create_table('login_failure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=300), nullable=False),
@@ -34,6 +46,41 @@ def upgrade():
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_failure_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_failure_key'), ['key'], unique=False)
+
+    op.create_table('scheduler_lease',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('acquired_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_lease'))
+    )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.String(length=200), nullable=False),
+    sa.Column('foundation_id', sa.Integer(), nullable=True),
+    sa.Column('runner', sa.String(length=200), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('outcome', sa.String(length=12), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['foundation_id'], ['foundation.id'], name=op.f('fk_job_run_foundation_id_foundation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run'))
+    )
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.create_index('ix_job_run_job_started', ['job_id', 'started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_job_run_started_at'), ['started_at'], unique=False)
+
+    op.create_table('reminder_sweep',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reminder_key', sa.String(length=80), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('foundation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['foundation_id'], ['foundation.id'], name=op.f('fk_reminder_sweep_foundation_id_foundation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_sweep')),
+    sa.UniqueConstraint('foundation_id', 'reminder_key', name=op.f('uq_reminder_sweep_foundation_id_reminder_key'))
+    )
+    with op.batch_alter_table('reminder_sweep', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminder_sweep_foundation_id'), ['foundation_id'], unique=False)
 
     op.create_table('team',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +184,44 @@ def upgrade():
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_person_id'), ['person_id'], unique=False)
 
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=80), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=250), nullable=True),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('mailed_at', sa.DateTime(), nullable=True),
+    sa.Column('foundation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['foundation_id'], ['foundation.id'], name=op.f('fk_notification_foundation_id_foundation')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_notification_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('foundation_id', 'person_id', 'dedupe_key', name=op.f('uq_notification_foundation_id_person_id_dedupe_key'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_notification_digest', ['channel', 'mailed_at', 'person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_foundation_id'), ['foundation_id'], unique=False)
+        batch_op.create_index('ix_notification_person_unread', ['person_id', 'read_at'], unique=False)
+
+    op.create_table('notification_preference',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=80), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('foundation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['foundation_id'], ['foundation.id'], name=op.f('fk_notification_preference_foundation_id_foundation')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_notification_preference_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_preference')),
+    sa.UniqueConstraint('person_id', 'kind', name=op.f('uq_notification_preference_person_id_kind'))
+    )
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_preference_foundation_id'), ['foundation_id'], unique=False)
+
     op.create_table('role_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -150,15 +235,59 @@ def upgrade():
     with op.batch_alter_table('role_assignment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_assignment_person_id'), ['person_id'], unique=False)
 
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('notification_id', sa.Integer(), nullable=True),
+    sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('text_body', sa.Text(), nullable=False),
+    sa.Column('html_body', sa.Text(), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('foundation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['foundation_id'], ['foundation.id'], name=op.f('fk_outbox_message_foundation_id_foundation')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_outbox_message_notification_id_notification'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_outbox_message_person_id_person'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_outbox_message_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_foundation_id'), ['foundation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_person_id'), ['person_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_person_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_foundation_id'))
+        batch_op.drop_index('ix_outbox_message_due')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_created_at'))
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('role_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_assignment_person_id'))
 
     op.drop_table('role_assignment')
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_preference_foundation_id'))
+
+    op.drop_table('notification_preference')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_person_unread')
+        batch_op.drop_index(batch_op.f('ix_notification_foundation_id'))
+        batch_op.drop_index('ix_notification_digest')
+        batch_op.drop_index(batch_op.f('ix_notification_created_at'))
+
+    op.drop_table('notification')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_person_id'))
 
@@ -186,10 +315,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_team_foundation_id'))
 
     op.drop_table('team')
+    with op.batch_alter_table('reminder_sweep', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminder_sweep_foundation_id'))
+
+    op.drop_table('reminder_sweep')
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_run_started_at'))
+        batch_op.drop_index('ix_job_run_job_started')
+
+    op.drop_table('job_run')
+    op.drop_table('scheduler_lease')
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_failure_key'))
         batch_op.drop_index(batch_op.f('ix_login_failure_at'))
 
     op.drop_table('login_failure')
+    op.drop_table('job_state')
     op.drop_table('foundation')
     # ### end Alembic commands ###
