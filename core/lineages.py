@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import Column
 
 from core import PROJECT_ROOT
 from core.extensions import migrate
@@ -22,6 +23,17 @@ def table_in_lineage(table: str, lineage: str) -> bool:
     keys = current_app.extensions["journey.plugins"].plugins
     owner = next((key for key in keys if table.startswith(key + "_")), "core")
     return owner == lineage
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to, lineage: str | None) -> bool:
+    """Alembic's ``include_object`` filter: only the lineage's tables, never the version table, and
+    no expression indexes (databases reflect their expressions in their own spelling, so they would
+    be dropped and re-created on every comparison; such indexes are written by hand)."""
+    if type_ == "table":
+        return name != "alembic_version" and (lineage is None or table_in_lineage(name, lineage))
+    if type_ == "index":
+        return all(isinstance(expr, Column) for expr in getattr(obj, "expressions", ()))
+    return True
 
 
 @migrate.configure

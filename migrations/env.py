@@ -12,7 +12,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from core.lineages import table_in_lineage
+from core.lineages import include_in_autogenerate
 
 config = context.config
 if config.config_file_name:
@@ -25,11 +25,7 @@ lineage = context.get_x_argument(as_dictionary=True).get("lineage")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and lineage:
-        return table_in_lineage(name, lineage)
-    if type_ == "table" and name == "alembic_version":
-        return False
-    return True
+    return include_in_autogenerate(obj, name, type_, reflected, compare_to, lineage)
 
 
 def process_revision_directives(ctx, revision, directives):
