@@ -13,13 +13,16 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, events
 from core.auth import invitations
 from core.extensions import db
-from core.models import PERSON_STATUSES, PERSON_TYPES, REGIONS, Person, RoleAssignment, Team
+from core.models import PERSON_STATUSES, PERSON_TYPES, REGIONS, Invitation, Person, RoleAssignment, Team
+from core.notifications import privacy as notification_privacy
+from core.notifications.mail import queue_mail
 from core.plugins import plugin_manager
 
 PERSON_FIELDS = (
@@ -229,8 +232,11 @@ def set_login_enabled(person: Person, enabled: bool, actor=None) -> None:
 
 
 def issue_link(person: Person, purpose: str, actor) -> str:
-    """A welcome or password-reset link; the audit trail names the purpose, never the token."""
+    """A welcome or password-reset link, e-mailed to the person in their language; the audit
+    trail names the purpose, never the token."""
     url = invitations.issue(person, purpose, created_by=actor)
+    subject = _l("Welcome to Journey") if purpose == "welcome" else _l("Set a new password for Journey")
+    queue_mail(person, subject, "invitation", url=url, purpose=purpose, days=current_app.config["INVITATION_DAYS"])
     audit.record("invitation.issued", person, actor=actor, details={"purpose": purpose})
     db.session.commit()
     return url
@@ -249,12 +255,35 @@ def privacy_export(person: Person, actor=None) -> str:
                 select(RoleAssignment.role, RoleAssignment.foundation_id).where(RoleAssignment.person_id == person.id)
             )
         ],
+        "notifications": notification_privacy.export_person(person),
         "plugins": {impl.plugin_name: impl.function(person=person) for impl in hook.get_hookimpls()
                     if not (impl.hookwrapper or impl.wrapper)},
     }
     audit.record("person.privacy_exported", person, actor=actor)
     db.session.commit()
     return json.dumps(data, default=str, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+ERASED_NAME = "—"
+
+
+def privacy_erase(person: Person, actor) -> None:
+    """Erase what Journey holds about ``person``, in one transaction: every installed plugin's data
+    (switched on or not), notifications and e-mails, links and roles; the person row stays, without
+    anything that identifies them, so counts and audit history still add up."""
+    plugin_manager().all_hooks().privacy_erase(person=person)
+    notification_privacy.erase_person(person)
+    for model in (Invitation, RoleAssignment):
+        db.session.execute(delete(model).where(model.person_id == person.id), execution_options={"synchronize_session": False})
+    db.session.execute(update(Team).where(Team.manager_id == person.id).values(manager_id=None)
+                       .execution_options(synchronize_session=False, all_tenants=True))
+    person.first_name, person.last_name = ERASED_NAME, ERASED_NAME
+    person.email = f"erased-{person.id}@erased.invalid"
+    person.employee_number = person.job_title = person.password_hash = None
+    person.login_enabled, person.status = False, "left"
+    person.end_sessions()
+    audit.record("person.erased", person, actor=actor)
+    db.session.commit()
 
 
 # -- teams ----------------------------------------------------------------------------------------

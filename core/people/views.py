@@ -138,9 +138,10 @@ def issue_invitation(person_id: int):
     if purpose not in LINK_PURPOSES:
         abort(400)
     url = service.issue_link(person, purpose, actor=_actor())
-    # No e-mail yet: HR passes the link on. It is shown this once and stored only as a hash.
-    flash(_("Send this link to %(name)s. It is shown only now and works once, for %(days)d days: %(url)s",
-            name=person.full_name, days=current_app.config["INVITATION_DAYS"], url=url), "success")
+    # Also shown this once, for a newcomer whose e-mail address does not work yet; stored only as a hash.
+    flash(_("An e-mail with the link is on its way to %(email)s. You can also pass the link on yourself: "
+            "it is shown only now and works once, for %(days)d days: %(url)s",
+            email=person.email, days=current_app.config["INVITATION_DAYS"], url=url), "success")
     return redirect(url_for("people.person", person_id=person.id))
 
 
@@ -166,6 +167,24 @@ def privacy_export(person_id: int):
     body = service.privacy_export(person, actor=_actor())
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="privacy-export-{person.id}.json"'})
+
+
+@bp.route("/<int:person_id>/erase", methods=["GET", "POST"])
+@permission_required("core.privacy")
+def privacy_erase(person_id: int):
+    """Erasure on request (GDPR art. 17): asks HR to type the e-mail address to confirm."""
+    person = queries.person_or_404(current_user, person_id)
+    if person.id == current_user.id:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        if (request.form.get("confirm_email") or "").strip().lower() != person.email.lower():
+            error = _("Type the e-mail address %(email)s exactly to confirm.", email=person.email)
+        else:
+            service.privacy_erase(person, actor=_actor())
+            flash(_("The personal data are erased."), "success")
+            return redirect(url_for("people.index"))
+    return render_template("people/erase.html", person=person, error=error), 400 if error else 200
 
 
 # -- teams ----------------------------------------------------------------------------------------
