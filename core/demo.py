@@ -4,9 +4,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from core.auth.passwords import hash_password
 from core.extensions import db
 from core.models import Foundation, Person, Team
+from core.notifications import notify
 from core.people.accounts import grant_role
 from core.plugin_switch import enable
 
@@ -46,6 +49,7 @@ ACCOUNTS = [
     ("vrijwilliger.welzijn@example.org", "Vincent", "Vrijman", "welzijn", 2, "volunteer", "active", None),
 ]
 PEOPLE_PER_TEAM = 6
+DEMO_EMAILS = {account[0] for account in ACCOUNTS}
 
 
 def seed_demo_organisation(manager, rng_seed: int = 2026) -> list[str]:
@@ -116,8 +120,18 @@ def seed_demo_organisation(manager, rng_seed: int = 2026) -> list[str]:
         hook.seed_demo(foundation=foundations[slug], people=[p.id for p in people[slug]], rng=rng, scale="demo")
         db.session.commit()
 
+    _welcome_notifications([p for group in people.values() for p in group if p.email in DEMO_EMAILS])
     total = sum(len(v) for v in people.values())
     lines = [f"demo organisation: {len(foundations)} foundations, {sum(len(t) for t in teams.values())} teams, {total} people",
              f"sign in at the accounts below with password {DEMO_PASSWORD!r}:"]
     lines += [f"  {email:36} {role or person_type}" for email, *_rest, person_type, _status, role in ACCOUNTS]
     return lines
+
+
+def _welcome_notifications(accounts: list[Person]) -> None:
+    """So the demo shows the notification list and, after the outbox job, the e-mail outbox."""
+    for person in accounts:
+        notify(person, "core.message", _l("Welcome to Journey"),
+               _l("This is the demo organisation. Look around: every account has its own view."),
+               url="/", dedupe_key="demo.welcome")
+    db.session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.models import Foundation, Person, RoleAssignment, Team
+from core.models import Foundation, Notification, Person, RoleAssignment, Team
 from core.plugins import plugin_manager
 
 DEMO_ACCOUNTS = [
@@ -19,6 +19,7 @@ def test_demo_seeds_the_organisation_once(app, runner, db):
     assert sorted(db.session.scalars(select(Foundation.slug))) == ["forensisch", "ggz", "welzijn"]
     assert 50 <= db.session.scalar(select(func.count(Person.id))) <= 70
     assert {t.region for t in db.session.scalars(select(Team))} == {"Twente", "Midden-IJssel", "IJssel-Vecht"}
+    assert db.session.scalar(select(func.count(Notification.id))) == len(DEMO_ACCOUNTS)
     again = runner.invoke(args=["journey", "demo"])
     assert again.exit_code == 0 and "already" in again.output
     assert db.session.scalar(select(func.count(Foundation.id))) == 3
