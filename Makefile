@@ -32,13 +32,13 @@ translations: install-dev
 	@for dir in core plugins/*/; do \
 	  dir=$${dir%/}; [ -f $$dir/__init__.py ] || continue; \
 	  mkdir -p $$dir/translations; \
-	  $(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o $$dir/translations/messages.pot $$dir; \
+	  $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o $$dir/translations/messages.pot $$dir; \
 	  if [ -f $$dir/translations/nl/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update -q -i $$dir/translations/messages.pot -d $$dir/translations -l nl --no-fuzzy-matching; \
+	    $(BIN)/pybabel -q update -i $$dir/translations/messages.pot -d $$dir/translations -l nl --no-fuzzy-matching; \
 	  else \
-	    $(BIN)/pybabel init -q -i $$dir/translations/messages.pot -d $$dir/translations -l nl; \
+	    $(BIN)/pybabel -q init -i $$dir/translations/messages.pot -d $$dir/translations -l nl; \
 	  fi; \
-	  $(BIN)/pybabel compile -q -d $$dir/translations -l nl; \
+	  $(BIN)/pybabel -q compile -d $$dir/translations -l nl; \
 	done
 
 clean:

@@ -1,0 +1,139 @@
+"""iCalendar feed of one's own work pattern: one weekly-repeating event per block of each current
+or coming agreement, with approved swaps as exceptions. Downloadable when signed in, or subscribed
+to through a secret address (calendar apps cannot sign in)."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, current_app, flash, redirect, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from icalendar import Calendar, Event
+from sqlalchemy import delete, or_, select
+
+from core import tenancy
+from core.extensions import db
+from core.models import Person, utcnow
+from core.permissions import permission_required
+from core.plugins import plugin_manager
+from core.reminders import local_today
+from plugins.flexwork.agreements import history
+from plugins.flexwork.blueprint import bp
+from plugins.flexwork.models import PLACE_TITLES, Agreement, FeedKey, Swap
+from plugins.flexwork.pattern import Block
+from plugins.flexwork.swaps import planned_week
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+MAX_SWAPS = 50
+
+
+def _local(day: date, minutes: int) -> datetime:
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=ZONE)
+
+
+def _first_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _event(uid: str, day: date, block: Block) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("summary", _("Work (%(place)s)", place=PLACE_TITLES[block.place]))
+    event.add("location", str(PLACE_TITLES[block.place]))
+    start = _local(day, block.start)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=block.minutes))
+    return event
+
+
+def build_calendar(person: Person, agreements: list[Agreement], swaps: list[tuple[Swap, list[Block]]], today: date) -> bytes:
+    """``swaps`` pairs each approved swap of the person with the blocks they take over that week."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Journey//flexwork//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Work pattern of %(name)s", name=person.full_name))
+    given = {}
+    for swap, _taken in swaps:
+        day = swap.requester_date if swap.requester_id == person.id else swap.partner_date
+        given.setdefault(day.weekday(), []).append(day)
+    for agreement in agreements:
+        if agreement.valid_to is not None and (agreement.valid_to < today or agreement.valid_to < agreement.valid_from):
+            continue
+        for index, block in enumerate(agreement.blocks):
+            first = _first_on_or_after(agreement.valid_from, block.day)
+            if agreement.valid_to is not None and first > agreement.valid_to:
+                continue
+            event = _event(f"flexwork-agreement-{agreement.id}-{index}@journey", first, block)
+            rule = {"freq": "weekly"}
+            if agreement.valid_to is not None:
+                rule["until"] = _local(agreement.valid_to, 23 * 60 + 59).astimezone(timezone.utc)
+            event.add("rrule", rule)
+            for day in given.get(block.day, []):
+                if agreement.in_force_on(day):
+                    event.add("exdate", _local(day, block.start))
+            calendar.add_component(event)
+    for swap, taken in swaps:
+        day = swap.partner_date if swap.requester_id == person.id else swap.requester_date
+        for index, block in enumerate(taken):
+            calendar.add_component(_event(f"flexwork-swap-{swap.id}-{person.id}-{index}@journey", day, block))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _swaps_of(person: Person, today: date) -> list[tuple[Swap, list[Block]]]:
+    rows = db.session.scalars(
+        select(Swap).where(or_(Swap.requester_id == person.id, Swap.partner_id == person.id), Swap.state == "approved",
+                           Swap.week_start >= today - timedelta(days=today.weekday()))
+        .order_by(Swap.week_start).limit(MAX_SWAPS)
+    ).all()
+    found = []
+    for swap in rows:
+        mine = swap.requester_id == person.id
+        other_id, other_day = (swap.partner_id, swap.partner_day) if mine else (swap.requester_id, swap.requester_day)
+        other_blocks = planned_week([other_id], swap.week_start).get(other_id, [])
+        found.append((swap, [b.on_day(other_day) for b in other_blocks if b.day == other_day]))
+    return found
+
+
+def _feed(person: Person) -> Response:
+    today = local_today()
+    with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = build_calendar(person, history(person.id), _swaps_of(person, today), today)
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'attachment; filename="work-pattern.ics"'})
+
+
+@bp.route("/calendar.ics")
+@login_required
+def calendar_download():
+    return _feed(current_user)
+
+
+@bp.route("/calendar/key", methods=["POST"])
+@permission_required("flexwork.request")
+def calendar_key():
+    """Make (or renew) the secret subscription address; an earlier address stops working."""
+    db.session.execute(delete(FeedKey).where(FeedKey.person_id == current_user.id))
+    db.session.add(FeedKey(foundation_id=current_user.foundation_id, person_id=current_user.id,
+                           key=secrets.token_urlsafe(32), created_at=utcnow()))
+    db.session.commit()
+    flash(_("Your calendar address is ready. Earlier addresses no longer work."), "success")
+    return redirect(url_for("flexwork.index") + "#calendar")
+
+
+@bp.route("/calendar/<key>.ics")
+def calendar_feed(key: str):
+    """Anonymous by design: the secret address is the credential."""
+    row = db.session.scalar(select(FeedKey).where(FeedKey.key == key).execution_options(all_tenants=True))
+    person = db.session.get(Person, row.person_id, execution_options={"all_tenants": True}) if row else None
+    if person is None or not person.is_active or not plugin_manager().is_enabled("flexwork", person.foundation_id):
+        abort(404)
+    tenancy.set_scope(frozenset({person.foundation_id}))
+    return _feed(person)
+
+
+def feed_key_of(person_id: int) -> str | None:
+    return db.session.scalar(select(FeedKey.key).where(FeedKey.person_id == person_id))

@@ -1,0 +1,39 @@
+"""Dashboard cards: my agreement, what waits for my decision, deadlines for HR."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core.contributions import Widget
+from core.extensions import db
+from core.permissions import has_permission
+from core.reminders import local_today
+from plugins.flexwork import access, queues
+from plugins.flexwork.agreements import agreement_on
+from plugins.flexwork.models import OPEN_STATES, FlexRequest, Swap
+from plugins.flexwork.settings import hr_alert_days
+
+
+def for_dashboard(user, foundation) -> list[Widget]:
+    today = local_today()
+    found = []
+    if has_permission(user, "flexwork.request", foundation.id):
+        open_requests = db.session.scalar(
+            select(func.count(FlexRequest.id)).where(FlexRequest.person_id == user.id, FlexRequest.state.in_(OPEN_STATES))
+        )
+        asked = db.session.scalar(select(func.count(Swap.id)).where(Swap.partner_id == user.id, Swap.state == "proposed"))
+        found.append(Widget(str(_l("My work agreement")), "flexwork/widget_mine.html",
+                            {"agreement": agreement_on(user.id, today), "open_requests": open_requests, "swaps_asked": asked},
+                            order=40))
+    if has_permission(user, "flexwork.approve", foundation.id):
+        teams = access.managed_team_ids(user)
+        if teams:
+            waiting = queues.queue(teams, user.id)
+            found.append(Widget(str(_l("Flexible-work requests to decide")), "flexwork/widget_decide.html",
+                                {"count": len(waiting), "next": waiting[0] if waiting else None, "today": today,
+                                 "swaps": len(queues.swaps_awaiting(teams, user.id))}, order=41))
+    if has_permission(user, "flexwork.oversee", foundation.id):
+        days = hr_alert_days(foundation.id)
+        found.append(Widget(str(_l("Flexible-work deadlines")), "flexwork/widget_hr.html",
+                            {"due": queues.due_soon_count(foundation.id, today, days), "days": days}, order=42))
+    return found
