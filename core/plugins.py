@@ -202,6 +202,14 @@ class GatedHook:
         return self._manager.pm.subset_hook_caller(name, remove_plugins=self._off)
 
 
+def public_view(view):
+    """Mark a plugin view that is not about the visitor's own foundation (a public certificate
+    check, a token-authenticated API): core's per-foundation gate lets it through, and the view
+    checks ``is_enabled`` for the foundation its object belongs to."""
+    view.journey_public = True
+    return view
+
+
 def plugin_manager(app: Flask | None = None) -> PluginManager:
     from flask import current_app
 

@@ -1,7 +1,7 @@
 """Request-time wiring: sign-in, foundation scope, plugin gating, security headers, page context."""
 from __future__ import annotations
 
-from flask import Flask, abort, g, render_template, request, session
+from flask import Flask, abort, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -82,7 +82,7 @@ def _scope_request():
         g.acting_foundation_id = current_user.foundation_id
     blueprint = (request.blueprint or "").split(".")[0]
     manager = plugin_manager()
-    if blueprint in manager.blueprints:
+    if blueprint in manager.blueprints and not getattr(current_app.view_functions[request.endpoint], "journey_public", False):
         if not manager.is_enabled(manager.blueprints[blueprint], g.acting_foundation_id):
             abort(404)
 

@@ -1,0 +1,206 @@
+"""HR's tools: xAPI tokens, the CSV import of old records, registers; and people's own
+professional registrations."""
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core import audit, tenancy
+from core.extensions import db
+from core.models import utcnow
+from core.people import uploads as pending_files
+from core.people.forms import choices
+from core.permissions import has_permission, permission_required
+from plugins.learning import catalogue, csv_records, xapi
+from plugins.learning.blueprint import bp, foundation_id, is_admin
+from plugins.learning.clock import local_today
+from plugins.learning.forms import ActionForm, ImportForm, RegisterForm, RegistrationForm, TokenForm
+from plugins.learning.models import ApiToken, Register, Registration
+from plugins.learning.vocabulary import UNITS
+
+IMPORT_KEY = "learning_import"  # the session holds the pending file's name and foundation
+
+
+# -- xAPI tokens ----------------------------------------------------------------------------------
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@permission_required("learning.manage")
+def tokens():
+    """Tokens of the foundation's e-learning systems. A new token is shown once, on this answer."""
+    fid = foundation_id()
+    form = TokenForm()
+    secret = None
+    if form.validate_on_submit():
+        token, secret = xapi.create_token(fid, form.name.data, current_user)
+        db.session.flush()
+        audit.record("learning.token_created", token, foundation_id=fid, details={"name": token.name, "hint": token.hint})
+        db.session.commit()
+        form = TokenForm(formdata=None)
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.foundation_id == fid).order_by(ApiToken.created_at.desc())).all()
+    endpoint = url_for("learning.xapi_statements", _external=True)
+    return render_template("learning/tokens.html", form=form, tokens=rows, secret=secret, endpoint=endpoint,
+                           revoke_form=ActionForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission_required("learning.manage")
+def revoke_token(token_id: int):
+    token = tenancy.get_or_404(ApiToken, token_id)
+    if token.foundation_id != foundation_id():
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("learning.token_revoked", token, details={"name": token.name, "hint": token.hint})
+        db.session.commit()
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("learning.tokens"))
+
+
+# -- CSV import -----------------------------------------------------------------------------------
+
+def _pending() -> bytes | None:
+    pending = session.get(IMPORT_KEY)
+    if not pending or pending.get("foundation_id") != foundation_id():
+        return None
+    return pending_files.load(pending["token"])
+
+
+def _forget() -> None:
+    pending = session.pop(IMPORT_KEY, None)
+    if pending:
+        pending_files.discard(pending["token"])
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("learning.manage")
+def import_records():
+    """Upload: every row is checked (a dry run) and shown; nothing is stored until confirmed."""
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+        result = csv_records.check(foundation_id(), content, local_today())
+        _forget()
+        if result.ok:
+            session[IMPORT_KEY] = {"token": pending_files.save(content), "foundation_id": foundation_id()}
+    return render_template("learning/import.html", form=form, result=result, confirm_form=ActionForm(),
+                           columns=csv_records.COLUMNS)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@permission_required("learning.manage")
+def confirm_import():
+    content = _pending()
+    if not ActionForm().validate_on_submit() or content is None:
+        flash(_("Upload the file again."), "error")
+        return redirect(url_for("learning.import_records"))
+    result = csv_records.import_records(foundation_id(), content, local_today(), actor=current_user)
+    if not result.ok:  # something changed since the check: show it, store nothing
+        return render_template("learning/import.html", form=ImportForm(formdata=None), result=result,
+                               confirm_form=ActionForm(), columns=csv_records.COLUMNS)
+    _forget()
+    flash(_("%(n)d records imported.", n=result.imported), "success")
+    return redirect(url_for("learning.index"))
+
+
+@bp.route("/import/cancel", methods=["POST"])
+@permission_required("learning.manage")
+def cancel_import():
+    _forget()
+    return redirect(url_for("learning.import_records"))
+
+
+# -- registers ------------------------------------------------------------------------------------
+
+@bp.route("/registers")
+@permission_required("learning.manage")
+def registers():
+    rows = catalogue.registers(foundation_id())
+    return render_template("learning/registers.html", registers=rows, units=UNITS,
+                           may_group=has_permission(current_user, "learning.manage_group"))
+
+
+def _save_register(row: Register | None):
+    if row is not None and row.foundation_id is None and not has_permission(current_user, "learning.manage_group"):
+        abort(403)
+    form = RegisterForm(obj=row)
+    if row is not None and request.method == "GET":
+        form.group_wide.data = row.foundation_id is None
+    if not has_permission(current_user, "learning.manage_group"):
+        del form.group_wide
+    if form.validate_on_submit():
+        created = row is None
+        row = row or Register()
+        for name in ("code", "name", "cycle_months", "points_required", "unit"):
+            setattr(row, name, getattr(form, name).data)
+        group_wide = bool(form.group_wide.data) if "group_wide" in form else (not created and row.foundation_id is None)
+        row.foundation_id = None if group_wide else foundation_id()
+        if created:
+            db.session.add(row)
+        db.session.flush()
+        audit.record("learning.register_saved", row, foundation_id=foundation_id(), details={"code": row.code})
+        db.session.commit()
+        flash(_("The register is saved."), "success")
+        return redirect(url_for("learning.registers"))
+    return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.registers"),
+                           title=_("New register") if row is None else _("Edit %(name)s", name=row.name))
+
+
+@bp.route("/registers/new", methods=["GET", "POST"])
+@permission_required("learning.manage")
+def new_register():
+    return _save_register(None)
+
+
+@bp.route("/registers/<int:register_id>/edit", methods=["GET", "POST"])
+@permission_required("learning.manage")
+def edit_register(register_id: int):
+    return _save_register(catalogue.get_visible_or_404(Register, register_id, foundation_id()))
+
+
+# -- a person's registrations ---------------------------------------------------------------------
+
+def _registration_or_404(registration_id: int) -> Registration:
+    row = tenancy.get_or_404(Registration, registration_id)
+    if row.foundation_id != foundation_id() or (row.person_id != current_user.id and not is_admin()):
+        abort(404)
+    return row
+
+
+def _save_registration(row: Registration | None):
+    fid = foundation_id()
+    form = RegistrationForm(obj=row)
+    available = catalogue.registers(fid)
+    form.register_id.choices = choices(((r.id, r.name) for r in available), _("Choose a register"))
+    if form.validate_on_submit():
+        register = next(r for r in available if r.id == form.register_id.data)
+        created = row is None
+        row = row or Registration(foundation_id=fid, person_id=current_user.id)
+        row.register_id, row.number = register.id, form.number.data or ""
+        row.cycle_start = form.cycle_start.data
+        row.cycle_end = form.cycle_end.data or form.cycle_start.data + relativedelta(months=register.cycle_months, days=-1)
+        row.points_required = form.points_required.data if form.points_required.data is not None else register.points_required
+        if created:
+            db.session.add(row)
+        db.session.commit()
+        flash(_("The registration is saved."), "success")
+        return redirect(url_for("learning.index"))
+    return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.index"),
+                           title=_("Professional registration"))
+
+
+@bp.route("/registrations/new", methods=["GET", "POST"])
+@permission_required("learning.enrol")
+def new_registration():
+    return _save_registration(None)
+
+
+@bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@permission_required("learning.enrol")
+def edit_registration(registration_id: int):
+    return _save_registration(_registration_or_404(registration_id))

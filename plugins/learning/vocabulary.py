@@ -1,0 +1,58 @@
+"""The words of the learning domain, with their labels."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+KEY = "learning"
+
+FORMATS = {
+    "e-learning": _l("E-learning"),
+    "classroom": _l("Classroom"),
+    "blended": _l("Blended"),
+    "external": _l("External"),
+}
+
+ENROLMENT_STATUSES = {
+    "requested": _l("Awaiting manager approval"),
+    "enrolled": _l("Enrolled"),
+    "waitlisted": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+    "rejected": _l("Not approved"),
+}
+OPEN_ENROLMENT = ("requested", "enrolled", "waitlisted")
+
+ATTENDANCE = {"present": _l("Present"), "absent": _l("Absent"), "no_show": _l("No-show")}
+RESULTS = {"passed": _l("Passed"), "failed": _l("Failed")}
+
+SOURCES = {
+    "session": _l("Session"),
+    "import": _l("Import"),
+    "xapi": _l("E-learning (xAPI)"),
+    "manual": _l("Entered by hand"),
+}
+RECORD_STATUSES = {
+    "pending": _l("Awaiting verification"),
+    "verified": _l("Verified"),
+    "rejected": _l("Rejected"),
+}
+
+UNITS = {"points": _l("points"), "hours": _l("hours")}
+
+# Compliance statuses, in the order of urgency used for sorting and colours.
+STATUSES = {
+    "overdue": _l("Overdue"),
+    "expired": _l("Expired (grace period)"),
+    "missing": _l("Missing"),
+    "expiring": _l("Expiring"),
+    "compliant": _l("Compliant"),
+}
+EXPIRING_WITHIN_DAYS = 90
+FORECAST_HORIZONS = (30, 60, 90)
+
+# Evidence uploads: (extensions, content type, what the ``filetype`` library sniffs).
+EVIDENCE_TYPES = {
+    "pdf": (("pdf",), "application/pdf", "pdf"),
+    "jpg": (("jpg", "jpeg"), "image/jpeg", "jpg"),
+    "png": (("png",), "image/png", "png"),
+}
+EVIDENCE_MAX_MB = 10

@@ -1,0 +1,71 @@
+"""Builders for learning tests: courses, sessions, records and requirements in one line each."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from core.extensions import db
+from plugins.learning.clock import local_now
+from plugins.learning.models import Course, CourseSession, Enrolment, Register, Requirement, TrainingRecord
+from plugins.learning.records import expiry_for
+
+
+def course(foundation=None, code="BHV", title="Bedrijfshulpverlening", **fields) -> Course:
+    values = {"format": "classroom", "validity_months": 12, "grace_days": 30, "description": "", "category": "Veiligheid"}
+    values.update(fields)
+    row = Course(foundation_id=foundation.id if foundation is not None else None, code=code, title=title, **values)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def session(foundation, course_row, days=7, capacity=2, trainer=None, **fields) -> CourseSession:
+    """A session starting ``days`` from now (negative: in the past)."""
+    start = (local_now() + timedelta(days=days)).replace(second=0)
+    row = CourseSession(foundation_id=foundation.id, course_id=course_row.id, starts_at=start,
+                        ends_at=start + timedelta(hours=3), location="Hengelo", capacity=capacity,
+                        trainer_id=trainer.id if trainer is not None else None, **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def record(person, course_row, completed_on: date, status="verified", source="import", **fields) -> TrainingRecord:
+    expires_on, grace_until = expiry_for(course_row, completed_on)
+    row = TrainingRecord(foundation_id=person.foundation_id, person_id=person.id, course_id=course_row.id,
+                         completed_on=completed_on, expires_on=expires_on, grace_until=grace_until, source=source,
+                         status=status, register_id=course_row.register_id, points=course_row.accreditation_points,
+                         **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def requirement(foundation, courses, title="BHV", **fields) -> Requirement:
+    row = Requirement(foundation_id=foundation.id, title=title, courses=list(courses), **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def register(code="KRVV", name="Kwaliteitsregister V&V", points=Decimal("184")) -> Register:
+    row = Register(code=code, name=name, cycle_months=60, points_required=points, unit="points")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def enrolment_of(person, session_row) -> Enrolment | None:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Enrolment).where(Enrolment.person_id == person.id,
+                                                        Enrolment.session_id == session_row.id))
+
+
+def records_of(person) -> list[TrainingRecord]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(TrainingRecord).where(TrainingRecord.person_id == person.id)
+                                   .order_by(TrainingRecord.id)))
+
+
+def noon(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()).replace(hour=12)

@@ -1,0 +1,128 @@
+"""The catalogue: on and off per foundation, group-wide and own courses, search and filters,
+Markdown made safe, and who may edit what; learning paths with progress."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.models import AuditEvent
+from plugins.learning.models import Course, LearningPath
+from tests.plugins.learning import support
+
+
+def test_landing_page_for_a_foundation_with_learning_on_only(client, login, org, make):
+    login(org.employee)
+    assert client.get("/learning/").status_code == 200
+    off = make.foundation("forensisch")
+    login(make.person(off))
+    assert client.get("/learning/").status_code == 404
+    assert client.get("/learning/catalogue").status_code == 404
+
+
+def test_a_foundation_sees_group_wide_courses_and_its_own_only(client, login, org):
+    group = support.course(None, "AVG", "Privacy en AVG")
+    own = support.course(org.foundation, "EIGEN", "Eigen training")
+    foreign = support.course(org.other, "WELZ", "Training van welzijn")
+    login(org.employee)
+    html = client.get("/learning/catalogue").get_data(as_text=True)
+    assert "Privacy en AVG" in html and "Eigen training" in html and "Training van welzijn" not in html
+    assert client.get(f"/learning/courses/{group.id}").status_code == 200
+    assert client.get(f"/learning/courses/{own.id}").status_code == 200
+    assert client.get(f"/learning/courses/{foreign.id}").status_code == 404
+
+
+def test_search_and_filters(client, login, org):
+    support.course(None, "BHV", "Bedrijfshulpverlening", category="Veiligheid", format="classroom")
+    support.course(None, "AVG", "Privacy en AVG", category="Privacy", format="e-learning", provider="Leerhuis")
+    support.course(None, "OLD", "Oude cursus", active=False)
+    login(org.employee)
+
+    def codes(query):
+        html = client.get(f"/learning/catalogue?{query}").get_data(as_text=True)
+        return sorted(part.split('"')[0] for part in html.split('data-course="')[1:])
+
+    assert codes("") == ["AVG", "BHV"]  # inactive courses are not listed
+    assert codes("q=privacy") == ["AVG"]
+    assert codes("q=leerhuis") == ["AVG"]  # the provider counts too
+    assert codes("category=Veiligheid") == ["BHV"]
+    assert codes("format=e-learning") == ["AVG"]
+    assert codes("q=%25") == []  # a wildcard is searched for literally
+
+
+def test_catalogue_pages(client, login, org):
+    for n in range(30):
+        support.course(None, f"C{n:02d}", f"Cursus {n:02d}")
+    login(org.employee)
+    first = client.get("/learning/catalogue").get_data(as_text=True)
+    assert "Cursus 00" in first and "Cursus 29" not in first and 'rel="next"' in first
+    assert "Cursus 29" in client.get("/learning/catalogue?page=2").get_data(as_text=True)
+
+
+def test_descriptions_are_markdown_without_scripts(client, login, org):
+    course = support.course(description="**Belangrijk** <script>alert(1)</script> [klik](javascript:alert(1)) [ok](https://example.org)")
+    login(org.employee)
+    html = client.get(f"/learning/courses/{course.id}").get_data(as_text=True)
+    assert "<strong>Belangrijk</strong>" in html
+    assert "<script>alert" not in html and "href=\"javascript" not in html  # the bad link stays text
+    assert 'href="https://example.org"' in html
+
+
+def test_hr_creates_a_course_for_its_foundation(client, login, org, db):
+    login(org.employee)
+    assert client.get("/learning/courses/new").status_code == 403
+    login(org.hr)
+    form = {"code": "MED", "title": "Medicatieveiligheid", "description": "", "category": "Zorg", "format": "e-learning",
+            "duration_hours": "1,5", "provider": "", "cost": "", "register_id": "", "accreditation_points": "",
+            "validity_months": "24", "grace_days": "0", "xapi_activity_id": "https://elearning.example.org/med", "active": "y"}
+    response = client.post("/learning/courses/new", data=form)
+    assert response.status_code == 302
+    course = db.session.scalar(select(Course).where(Course.code == "MED"))
+    assert course.foundation_id == org.foundation.id and float(course.duration_hours) == 1.5
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "learning.course_created"))
+    # the same code again, and the same activity id: field errors, input kept, nothing saved
+    again = client.post("/learning/courses/new", data={**form, "title": "Tweede keer"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Another course has this code." in html
+    assert "Another course has this activity id." in html and "Tweede keer" in html
+    assert len(db.session.scalars(select(Course)).all()) == 1
+
+
+def test_group_wide_courses_need_the_group_permission(client, login, org, make, db):
+    group = support.course(None, "AVG", "Privacy en AVG")
+    login(org.hr)
+    assert client.get(f"/learning/courses/{group.id}/edit").status_code == 403
+    assert "group_wide" not in client.get("/learning/courses/new").get_data(as_text=True)
+    admin = make.person(org.foundation, role="group_admin")
+    login(admin)
+    page = client.get(f"/learning/courses/{group.id}/edit")
+    assert page.status_code == 200 and 'name="group_wide"' in page.get_data(as_text=True)
+
+
+def test_learning_paths_show_progress(client, login, org, db):
+    courses = [support.course(None, f"LEAD{n}", f"Leiderschap {n}", validity_months=None) for n in (1, 2, 3)]
+    login(org.hr)
+    response = client.post("/learning/paths/new", data={"title": "Leiderschapsprogramma", "description": "",
+                                                         "course_codes": "LEAD1\nLEAD2\nLEAD3"})
+    assert response.status_code == 302
+    path = db.session.scalar(select(LearningPath))
+    assert [s.course.code for s in path.steps] == ["LEAD1", "LEAD2", "LEAD3"]
+    bad = client.post(f"/learning/paths/{path.id}/edit", data={"title": "X", "course_codes": "LEAD1\nNOPE"})
+    assert "Unknown course codes: NOPE" in bad.get_data(as_text=True)
+    client.post(f"/learning/paths/{path.id}/edit", data={"title": "Leiderschapsprogramma", "course_codes": "LEAD3\nLEAD1"})
+    db.session.expire_all()
+    assert [s.course.code for s in db.session.get(LearningPath, path.id).steps] == ["LEAD3", "LEAD1"]
+
+    support.record(org.employee, courses[0], date(2025, 5, 1))
+    login(org.employee)
+    assert "1 of 2 courses completed" in client.get(f"/learning/paths/{path.id}").get_data(as_text=True)
+    assert "Leiderschapsprogramma" in client.get("/learning/").get_data(as_text=True)  # a path begun shows on my page
+
+
+def test_paths_of_another_foundation_are_not_found(client, login, org, db):
+    path = LearningPath(foundation_id=org.other.id, title="Elders")
+    db.session.add(path)
+    db.session.commit()
+    login(org.hr)
+    assert client.get(f"/learning/paths/{path.id}").status_code == 404
+    assert client.get(f"/learning/paths/{path.id}/edit").status_code == 404
