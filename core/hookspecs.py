@@ -75,6 +75,13 @@ def person_hired(person):
 
 
 @hookspec
+def person_changed(person, changes):
+    """HR changed ``person``'s record; ``changes`` maps each changed field name to ``(old, new)``
+    (e.g. ``{"start_date": (date(2027, 1, 4), date(2027, 2, 1))}``). Fires before the more specific
+    ``person_transferred`` and ``person_leaving`` of the same change."""
+
+
+@hookspec
 def person_transferred(person, from_team, to_team):
     """``person`` moved from ``from_team`` to ``to_team`` (either may be None)."""
 

@@ -206,8 +206,10 @@ def update_person(person: Person, values: dict, actor=None) -> list[str]:
     changed = [name for name, value in values.items() if getattr(person, name) != value]
     if not changed:
         return []
+    changes = {name: (getattr(person, name), values[name]) for name in changed}
     for name in changed:
         setattr(person, name, values[name])
+    events.fire("person_changed", person.foundation_id, person=person, changes=changes)
     if "team_id" in changed:
         person.team = _team_of(person.foundation_id, person.team_id)
         events.fire("person_transferred", person.foundation_id, person=person, from_team=old_team, to_team=person.team)

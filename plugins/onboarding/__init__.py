@@ -83,6 +83,11 @@ def person_leaving(person):
     journeys.on_leaving(person)
 
 
+@hookimpl
+def person_changed(person, changes):
+    journeys.on_dates_changed(person, changes)
+
+
 @hookimpl(optionalhook=True)
 def training_completed(person, course):
     """From the ``learning`` plugin (its own hook): complete the person's matching course tasks."""

@@ -216,6 +216,27 @@ def on_leaving(person: Person) -> OnboardingJourney | None:
     return _start_automatically(person, ("offboarding",), person.end_date or local_today())
 
 
+def on_dates_changed(person: Person, changes: dict) -> int:
+    """A moved start or end date re-plans the open journeys planned from the old date (onboarding
+    and transfer journeys from the start date, offboarding from the end date). Returns how many."""
+    moved = 0
+    for field in ("start_date", "end_date"):
+        old, new = changes.get(field, (None, None))
+        if old is None or new is None:
+            continue
+        journeys = db.session.scalars(
+            select(OnboardingJourney).where(
+                OnboardingJourney.person_id == person.id,
+                OnboardingJourney.status == "open",
+                OnboardingJourney.start_date == old,
+            )
+        )
+        for journey in journeys:
+            replan(journey, new, actor=None)
+            moved += 1
+    return moved
+
+
 # -- state ------------------------------------------------------------------------------------------
 
 

@@ -95,6 +95,11 @@ def person_transferred(person, from_team, to_team):
 
 
 @hookimpl
+def person_changed(person, changes):
+    _record("person_changed", person=person.id, changes=changes)
+
+
+@hookimpl
 def person_leaving(person):
     _record("person_leaving", person=person.id)
 

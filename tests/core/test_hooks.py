@@ -119,6 +119,21 @@ def test_hook_person_transferred(app, make, spy):
     assert spy.calls("person_transferred") == [{"person": person.id, "from_team": old.id, "to_team": new.id}]
 
 
+def test_hook_person_changed(app, make, spy):
+    from datetime import date
+
+    from core.people.service import update_person
+
+    a = make.foundation()
+    _on(app, a)
+    person = make.person(a, start_date=date(2027, 1, 4))
+    update_person(person, {"start_date": date(2027, 2, 1), "job_title": "Verpleegkundige"})
+    [call] = spy.calls("person_changed")
+    assert call["person"] == person.id
+    assert call["changes"]["start_date"] == (date(2027, 1, 4), date(2027, 2, 1))
+    assert set(call["changes"]) == {"start_date", "job_title"}
+
+
 def test_hook_person_leaving(app, make, spy):
     a = make.foundation()
     _on(app, a)

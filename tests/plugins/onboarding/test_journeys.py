@@ -168,6 +168,15 @@ def test_a_new_start_date_moves_open_tasks_only(db, org, journey):
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "onboarding.journey_replanned"))
 
 
+def test_hr_moving_the_persons_start_date_replans_the_journey(db, org, journey):
+    new_start = journey.start_date + timedelta(days=7)
+    people.update_person(org.newcomer, {"start_date": new_start}, actor=org.hr)
+    db.session.expire_all()
+    refreshed = db.session.get(OnboardingJourney, journey.id)
+    assert refreshed.start_date == new_start
+    assert task_named(refreshed, "Rondleiding").due_date == workdays.due_date(new_start, 5)
+
+
 # -- doing ----------------------------------------------------------------------------------------
 
 
