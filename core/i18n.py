@@ -19,9 +19,11 @@ def select_locale() -> str:
 
 
 def translation_directories(manager) -> list[str]:
-    dirs = [str(CORE_TRANSLATIONS)]
+    """Plugins' catalogues first, core's last: catalogues share one domain and the last one wins,
+    so core's own wording stays core's even when a plugin translates the same English text."""
+    dirs = []
     for info in manager.plugins.values():
         path = Path(info.module.__file__).parent / "translations"
         if path.is_dir():
             dirs.append(str(path))
-    return dirs
+    return [*dirs, str(CORE_TRANSLATIONS)]

@@ -5,6 +5,7 @@ from flask import Flask, abort, current_app, g, render_template, request, sessio
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from core import events, tenancy
 from core.extensions import db, login_manager
@@ -31,8 +32,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.after_request(_dispatch_events)
     app.context_processor(_page_context)
-    for code in (403, 404, 410, 429):
+    for code in (400, 403, 404, 410, 429):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(500, _server_error)
+    app.register_error_handler(CSRFError, _csrf_error)
 
     from core.admin.views import bp as admin_bp
     import core.admin.audit, core.admin.jobs, core.admin.outbox  # noqa: E401,F401  (their routes join the admin blueprint)
@@ -135,3 +138,12 @@ def _page_context():
 
 def _error_page(error):
     return render_template("error.html", error=error), error.code
+
+
+def _csrf_error(error):
+    return render_template("error.html", error=error, csrf_failed=True), 400
+
+
+def _server_error(error):
+    db.session.rollback()  # the failed transaction must not break the page that reports it
+    return render_template("error.html", error=error), 500

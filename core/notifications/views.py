@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -50,7 +51,7 @@ def read(notification_id: int):
 def read_all():
     count = mark_read(current_user)
     db.session.commit()
-    flash(_("%(num)d notifications marked as read.", num=count), "success")
+    flash(ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count), "success")
     return redirect(url_for("notifications.index"))
 
 

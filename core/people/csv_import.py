@@ -27,7 +27,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")  # ISO, and the Dutch day-month-year of HR exports
 COLUMN_OF_FIELD = {"team_id": "team"}  # service field names that differ from the CSV column
-NO_NAME = "(no name)"
 
 
 class FileProblem(ValueError):
@@ -96,12 +95,12 @@ def read_rows(content: bytes) -> tuple[list[str], list[ImportRow]]:
                 continue
             row = ImportRow(number, {})
             if len(cells) > len(header):
-                row.add_error(NO_NAME, _("The row has more cells than the header has columns."))
+                row.add_error(_("(no name)"), _("The row has more cells than the header has columns."))
             for name, cell in zip(header, cells):
                 if name:
                     row.cells[name] = cell.strip()
                 elif cell.strip():
-                    row.add_error(NO_NAME, _("A value stands in a column without a name."))
+                    row.add_error(_("(no name)"), _("A value stands in a column without a name."))
             rows.append(row)
     except csv.Error as problem:
         raise FileProblem(_("The file is not valid CSV (line %(n)d): %(problem)s", n=reader.line_num, problem=problem)) from None

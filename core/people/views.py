@@ -7,6 +7,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    stream_with_context, url_for)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -313,7 +314,7 @@ def import_confirm():
         flash(_("Nothing is imported: the file has problems."), "error")
         return render_template("people/import_preview.html", result=result, filename=info["filename"]), 400
     _forget_import()
-    flash(_("%(n)d people are imported.", n=result.imported), "success")
+    flash(ngettext("%(num)d person is imported.", "%(num)d people are imported.", result.imported), "success")
     return redirect(url_for("people.index"))
 
 

@@ -41,7 +41,7 @@ def test_every_post_route_needs_a_csrf_token(app, client, make, login, csrf_on):
     for rule in rules:
         response = client.post(_build(rule), data={})
         assert response.status_code == 400, f"{rule.rule} accepted a POST without CSRF token"
-        assert "CSRF" in response.get_data(as_text=True)
+        assert 'data-error="csrf"' in response.get_data(as_text=True)
 
 
 def test_login_form_needs_a_csrf_token(client, make, csrf_on):

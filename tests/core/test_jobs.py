@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from core import create_app
@@ -22,7 +23,7 @@ from core.models.jobs import JobRun, JobState
 from core.plugin_switch import enable
 from core.plugins import PluginError, PluginManager, plugin_manager
 from core.scheduler import LeasedScheduler
-from tests.conftest import Login, make_config
+from tests.conftest import FreshContextClient, Login, make_config
 from tests.core import jobplugin
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,7 +34,9 @@ DAILY = "jobplugin.per_foundation"
 def job_app(app):
     """The test app plus ``tests.core.jobplugin``, on the same database."""
     plugins = [*app.config["PLUGINS"], "tests.core.jobplugin"]
-    return create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, PLUGINS=plugins))
+    job_app = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, PLUGINS=plugins))
+    job_app.test_client_class = FreshContextClient
+    return job_app
 
 
 @pytest.fixture
@@ -102,10 +105,11 @@ def test_a_job_id_registered_twice_fails_at_start_up():
 
 
 def test_triggers_read_as_text(jdb):
-    assert describe_trigger({"cron": {"hour": 3, "minute": 15}}) == "every day at 03:15"
-    assert describe_trigger({"cron": {"hour": 7, "day_of_week": "mon"}}) == "on mon at 07:00"
-    assert describe_trigger({"interval": {"hours": 1, "minutes": 30}}) == "every 1 hour, 30 minutes"
-    assert describe_trigger({"cron": {"minute": "*/5"}}) == "cron minute=*/5"
+    with force_locale("en"):
+        assert describe_trigger({"cron": {"hour": 3, "minute": 15}}) == "every day at 03:15"
+        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "mon"}}) == "on mon at 07:00"
+        assert describe_trigger({"interval": {"hours": 1, "minutes": 30}}) == "every 1 hour, 30 minutes"
+        assert describe_trigger({"cron": {"minute": "*/5"}}) == "cron minute=*/5"
 
 
 # -- running: per foundation, isolated, recorded --------------------------------------------------
@@ -193,9 +197,11 @@ def test_jobs_list_shows_every_job_with_trigger_owner_and_last_outcome(three, jo
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.output.splitlines()[1:]}
     assert set(lines) >= {"core.purge_login_failures", "jobplugin.tick", DAILY}
-    assert "every day at 06:00" in lines[DAILY] and "yes" in lines[DAILY] and "jobplugin" in lines[DAILY]
+    # The command line speaks the default language, so the trigger texts come from describe_trigger.
+    daily, tick = (describe_trigger(job(job_id).spec.trigger) for job_id in (DAILY, "jobplugin.tick"))
+    assert "06:00" in daily and daily in lines[DAILY] and "yes" in lines[DAILY] and "jobplugin" in lines[DAILY]
     assert " ok " in lines[DAILY]
-    assert "every 1 second" in lines["jobplugin.tick"] and lines["jobplugin.tick"].rstrip().endswith("-")
+    assert tick in lines["jobplugin.tick"] and lines["jobplugin.tick"].rstrip().endswith("-")
 
 
 def test_jobs_run_for_one_foundation(three, job_app):
@@ -234,7 +240,7 @@ def test_group_admins_see_every_job_with_its_last_error(three, make, job_app):
     jobplugin.FAILING.add("a")
     run_job(job(DAILY), runner="test")
     client = job_app.test_client()
-    Login(client)(make.person(three["a"], role="group_admin"))
+    Login(client)(make.person(three["a"], role="group_admin", locale="en"))
 
     page = client.get("/admin/jobs").get_data(as_text=True)
     for job_id in registered_jobs():

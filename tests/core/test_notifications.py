@@ -158,7 +158,7 @@ def test_list_is_newest_first_and_paged(app, client, db, make, login, monkeypatc
 
 
 def test_header_shows_the_unread_count(client, db, make, login):
-    person = make.person(make.foundation())
+    person = make.person(make.foundation(), locale="en")
     for n in range(3):
         notify(person, "hello.greeting", f"Message {n}")
     notify(make.person(person.foundation), "hello.greeting", "For someone else")
@@ -229,7 +229,7 @@ def test_pages_need_sign_in(client, db):
 
 
 def test_preferences_save_per_kind(client, db, make, login):
-    person = make.person(make.foundation())
+    person = make.person(make.foundation(), locale="en")
     login(person)
     page = client.get("/notifications/preferences").get_data(as_text=True)
     assert "Messages from your organisation" in page
@@ -263,7 +263,7 @@ def test_preferences_list_plugin_kinds_only_where_the_plugin_is_on(client, db, m
 
 def test_digest_bundles_unread_notifications_per_person_once(db, make):
     foundation = make.foundation()
-    anna, bram, carl = (make.person(foundation, first_name=name) for name in ("Anna", "Bram", "Carl"))
+    anna, bram, carl = (make.person(foundation, first_name=name, locale="en") for name in ("Anna", "Bram", "Carl"))
     for person in (anna, bram, carl):
         set_preferences(person, {"core.message": "digest"})
     notify(anna, "core.message", "First for Anna", url="/a")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from core.models import AuditEvent, Person
@@ -24,6 +25,14 @@ piet@example.org,Piet,de Jong,volunteer,,office,,Driver,15-03-2099,,,en
 @pytest.fixture
 def org(make):
     return build_org(make)
+
+
+@pytest.fixture
+def english(db):
+    """Messages made outside a request (and on the command line) use the default language, Dutch;
+    the tests that check their wording read them in English."""
+    with force_locale("en"):
+        yield
 
 
 def _count(db) -> int:
@@ -59,7 +68,7 @@ def test_bom_and_semicolons_are_accepted(org, db):
     assert _by_email(db, "olga@example.org").contract_hours == Decimal("28.5")
 
 
-def test_errors_name_their_row_and_nothing_is_imported(org, db):
+def test_errors_name_their_row_and_nothing_is_imported(org, db, english):
     content = f"""{HEADER}
 good@example.org,Good,Row,employee,active,Care,,,2024-01-01,,,nl
 NINA@example.org,Dup,Database,employee,active,,,,,,,nl
@@ -84,7 +93,7 @@ good@example.org,Dup,File,employee,active,,,,2024-05-01,2024-04-01,,nl
     assert "Row 6, team: This foundation has no team named \"Nowhere\"." in result.problems()
 
 
-def test_employee_numbers_repeating_in_the_file_are_refused(org, db):
+def test_employee_numbers_repeating_in_the_file_are_refused(org, db, english):
     content = f"{HEADER}\na@example.org,A,A,,,,N1,,,,,\nb@example.org,B,B,,,,N1,,,,,\n"
     result = csv_import.check(org.a.id, content.encode())
     assert [dict(r.errors) for r in result.rows] == [{}, {"employee_number": "Also in row 2."}]
@@ -98,7 +107,7 @@ def test_employee_numbers_repeating_in_the_file_are_refused(org, db):
     (f"{HEADER}\n".encode(), "no people"),
     (b'email,first_name,last_name\na@example.org,"A,B\n', "not valid CSV"),  # a quote left open
 ])
-def test_file_problems_are_reported(org, content, message):
+def test_file_problems_are_reported(org, content, message, english):
     result = csv_import.check(org.a.id, content)
     assert not result.ok
     assert any(message in problem for problem in result.file_errors), result.file_errors
@@ -112,7 +121,7 @@ def test_dry_run_changes_nothing(app, org, db):
     assert _count(db) == before and listener.calls == []
 
 
-def test_cells_under_an_unnamed_column_are_refused(org):
+def test_cells_under_an_unnamed_column_are_refused(org, english):
     content = b"email,first_name,last_name,\na@example.org,A,B,\nb@example.org,B,C,oops\n"
     result = csv_import.check(org.a.id, content)
     assert [r.errors for r in result.rows] == [[], [("(no name)", "A value stands in a column without a name.")]]
@@ -214,7 +223,7 @@ def test_cli_dry_run_changes_nothing(runner, org, db, tmp_path):
     (b"\xff\xfe\x00bad", "a", "not UTF-8"),
     (f"{HEADER}\nnina@example.org,N,B,,,,,,,,,\n", "a", "Row 2, email: Already in use"),
 ])
-def test_cli_fails_on_bad_input(runner, org, db, tmp_path, content, slug, expected):
+def test_cli_fails_on_bad_input(runner, org, db, tmp_path, content, slug, expected, english):
     before = _count(db)
     result = runner.invoke(args=["journey", "import-people", _write(tmp_path, content), "--foundation", slug])
     assert result.exit_code != 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from core.models import Person
@@ -55,7 +56,7 @@ def test_a_race_on_the_email_becomes_a_field_error(monkeypatch, org, db):
 def test_a_race_during_import_is_reported_and_imports_nothing(app, monkeypatch, org, db):
     _racing(monkeypatch)
     content = b"email,first_name,last_name\nnew@example.org,New,Person\nnina@example.org,Ni,Na\n"
-    with listening(app) as listener:
+    with listening(app) as listener, force_locale("en"):
         result = csv_import.import_people(org.a.id, content)
     assert not result.ok and result.imported == 0
     assert [dict(r.errors) for r in result.rows][1] == {"email": "Already in use: nina@example.org."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import types
 
 import pytest
+from flask_babel import force_locale
 
 from core.hookspecs import hookimpl
 from core.models import AuditEvent, FoundationPlugin
@@ -129,7 +130,8 @@ def test_cli_enables_and_disables(app, runner, make):
 ])
 def test_cli_bad_input_is_refused_and_changes_nothing(runner, make, db, args, message):
     make.foundation(slug="ggz")
-    result = runner.invoke(args=["journey", "plugins", *args])
+    with force_locale("en"):  # the command line speaks the default language, Dutch
+        result = runner.invoke(args=["journey", "plugins", *args])
     assert result.exit_code != 0
     assert message in result.output.replace("\n", " ")
     assert db.session.scalar(db.select(FoundationPlugin.id)) is None

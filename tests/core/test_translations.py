@@ -2,10 +2,9 @@
 a compiled Dutch translation (run `make translations`, then translate what is new)."""
 from __future__ import annotations
 
-import gettext
-
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
 
 from core import PROJECT_ROOT
 
@@ -26,6 +25,19 @@ def _messages(package: str) -> set:
     }
 
 
+def _message_id(message) -> str:
+    return message[0] if isinstance(message, tuple) else message
+
+
+def _translated(catalogue, message_id: str) -> bool:
+    """Present with every form filled in; the Dutch may equal the English ("Team", "Status")."""
+    entry = catalogue.get(message_id)
+    if entry is None:
+        return False
+    forms = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
+    return all(forms)
+
+
 def test_core_has_user_facing_strings():
     assert len(_messages("core")) > 100
 
@@ -35,15 +47,8 @@ def test_every_string_has_a_compiled_dutch_translation(package):
     path = PROJECT_ROOT / package / "translations" / "nl" / "LC_MESSAGES" / "messages.mo"
     assert path.exists(), f"no compiled Dutch catalogue for {package}: run `make translations`"
     with path.open("rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)
-    missing = []
-    for message in _messages(package):
-        if isinstance(message, tuple):
-            singular, plural = message[:2]
-            if catalogue.ngettext(singular, plural, 1) == singular and catalogue.ngettext(singular, plural, 2) == plural:
-                missing.append(singular)
-        elif catalogue.gettext(message) == message:
-            missing.append(message)
+        catalogue = read_mo(handle)
+    missing = [message for message in map(_message_id, _messages(package)) if not _translated(catalogue, message)]
     assert not missing, f"{len(missing)} strings of {package} lack Dutch: {sorted(missing)[:20]}"
 
 
