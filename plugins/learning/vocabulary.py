@@ -22,7 +22,7 @@ ENROLMENT_STATUSES = {
 OPEN_ENROLMENT = ("requested", "enrolled", "waitlisted")
 
 ATTENDANCE = {"present": _l("Present"), "absent": _l("Absent"), "no_show": _l("No-show")}
-RESULTS = {"passed": _l("Passed"), "failed": _l("Failed")}
+RESULTS = {"passed": _l("Passed"), "failed": _l("Not passed")}
 
 SOURCES = {
     "session": _l("Session"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from core.contributions import PersonSection, Widget
@@ -20,9 +21,9 @@ ATTENTION = ("overdue", "expired", "expiring", "missing")
 def _headline(line: overview.RequirementLine) -> str:
     title, days = line.requirement.title, line.days_left
     if line.cell.status == "expiring":
-        return _("%(title)s expires in %(n)d days", title=title, n=days)
+        return ngettext("%(title)s expires in %(num)d day", "%(title)s expires in %(num)d days", days, title=title)
     if line.cell.status == "expired":
-        return _("%(title)s expired %(n)d days ago", title=title, n=-days)
+        return ngettext("%(title)s expired %(num)d day ago", "%(title)s expired %(num)d days ago", -days, title=title)
     if line.cell.status == "overdue":
         return _("%(title)s is overdue", title=title)
     return _("%(title)s is still to do", title=title)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from core.extensions import db
@@ -159,7 +160,14 @@ def change_start_date(journey_id: int):
         return render_journey(journey.id, start_form=form, status=400)
     moved = journeys.replan(journey, form.start_date.data, actor())
     db.session.commit()
-    flash(_("The start date is changed; %(n)d open tasks moved.", n=moved), "success")
+    flash(
+        ngettext(
+            "The start date is changed; %(num)d open task moved.",
+            "The start date is changed; %(num)d open tasks moved.",
+            moved,
+        ),
+        "success",
+    )
     return redirect(url_for("onboarding.journey", journey_id=journey.id))
 
 

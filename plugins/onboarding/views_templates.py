@@ -7,11 +7,13 @@ from datetime import time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from core import tenancy
 from core.extensions import db
+from core.models import PERSON_TYPES
 from core.permissions import acting_foundation_id, permission_required
 from plugins.onboarding import access, journeys, queries, template_editing, uploads
 from plugins.onboarding.blueprint import actor, bp, send_stored
@@ -57,7 +59,8 @@ def _running(template: OnboardingTemplate) -> tuple[int, int]:
 @permission_required(access.MANAGE)
 def templates():
     return render_template(
-        "onboarding/templates.html", templates=queries.templates_of(acting_foundation_id()), kinds=KINDS
+        "onboarding/templates.html", templates=queries.templates_of(acting_foundation_id()), kinds=KINDS,
+        person_types=PERSON_TYPES,
     )
 
 
@@ -117,6 +120,7 @@ def template(template_id: int):
         outdated=outdated,
         documents=documents,
         kinds=KINDS,
+        person_types=PERSON_TYPES,
         roles=ROLES,
         task_types=TASK_TYPES,
         file_types=FILE_TYPES,
@@ -243,7 +247,14 @@ def apply_to_running(template_id: int):
     for journey in running:
         journeys.apply_template(journey, template, actor())
     db.session.commit()
-    flash(_("%(n)d running journeys now follow this template.", n=len(running)), "success")
+    flash(
+        ngettext(
+            "%(num)d running journey now follows this template.",
+            "%(num)d running journeys now follow this template.",
+            len(running),
+        ),
+        "success",
+    )
     return redirect(url_for("onboarding.template", template_id=template.id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dateutil.relativedelta import relativedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -104,7 +105,7 @@ def confirm_import():
         return render_template("learning/import.html", form=ImportForm(formdata=None), result=result,
                                confirm_form=ActionForm(), columns=csv_records.COLUMNS)
     _forget()
-    flash(_("%(n)d records imported.", n=result.imported), "success")
+    flash(ngettext("%(num)d record imported.", "%(num)d records imported.", result.imported), "success")
     return redirect(url_for("learning.index"))
 
 

@@ -35,6 +35,17 @@ def test_my_widget_says_what_expires_and_links_to_enrol(client, login, org):
     assert "BHV expires in 21 days" in html and f"/learning/courses/{bhv.id}" in html
 
 
+def test_my_widget_counts_days_in_the_singular_too(client, db, login, org):
+    bhv = support.course(code="BHV", title="BHV")
+    support.requirement(org.foundation, [bhv], "BHV")
+    support.record(org.employee, bhv, local_today() + timedelta(days=1) - relativedelta(months=12))
+    login(org.employee)
+    assert "BHV expires in 1 day " in client.get("/").get_data(as_text=True)
+    org.employee.locale = "nl"
+    db.session.commit()
+    assert "BHV verloopt over 1 dag " in client.get("/").get_data(as_text=True)
+
+
 def test_manager_and_hr_widgets(client, login, org):
     _bhv_expiring_in_21_days(org)
     login(org.manager)

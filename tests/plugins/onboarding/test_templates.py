@@ -56,6 +56,9 @@ def test_hr_creates_a_template_and_adds_tasks(client, db, login, org):
     assert template.tasks[1].config == {"questions": ["Wat?", "Waarom?"]}
     page = client.get(f"/onboarding/templates/{template.id}").get_data(as_text=True)
     assert "Vragenlijst" in page
+    # Who it is for reads as words in the reader's language, not the stored key ("employee").
+    assert "Employee, Secretariaat" in page
+    assert "Employee, Secretariaat" in client.get("/onboarding/templates/").get_data(as_text=True)
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action.like("onboarding.%"))) == 3
 
 
