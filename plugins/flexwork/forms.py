@@ -33,7 +33,7 @@ class BlockForm(Form):
 
     day = SelectField(_l("Day"), choices=DAY_CHOICES, default="")
     start = TimeField(_l("From"), validators=[Optional()])
-    end = TimeField(_l("To"), validators=[Optional()])
+    end = TimeField(_l("End time"), validators=[Optional()])
     place = SelectField(_l("Place"), choices=PLACE_CHOICES, default="office")
     overnight = BooleanField(_l("Continues after midnight"))
 
@@ -210,7 +210,7 @@ class CoverageRuleForm(FlaskForm):
     weekdays = MultiCheckboxField(_l("Days"), choices=choices(enumerate(WEEKDAY_TITLES)),
                                   validators=[DataRequired(_l("Choose at least one day."))])
     start_time = TimeField(_l("From"), validators=[InputRequired()])
-    end_time = TimeField(_l("To"), validators=[InputRequired()])
+    end_time = TimeField(_l("End time"), validators=[InputRequired()])
     min_people = IntegerField(_l("At least this many people"), default=1, widget=NumberInput(min=1, max=100),
                               validators=[InputRequired(), NumberRange(min=1, max=100)])
     place = SelectField(_l("Only counting people at"), choices=choices(PLACE_TITLES.items(), _l("Any place")),

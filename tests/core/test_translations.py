@@ -59,3 +59,21 @@ def test_pages_speak_dutch_by_default_and_english_on_request(client, make, login
     login(person)
     client.post("/auth/account/language", data={"lang-locale": "en"})
     assert 'lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_catalogues_agree_on_shared_strings():
+    """All catalogues share one domain, so one English text gets one Dutch text everywhere
+    (otherwise whichever catalogue loads last would decide it on every page)."""
+    from babel.messages.pofile import read_po
+
+    translations: dict[str, dict[str, str]] = {}
+    for package in PACKAGES:
+        path = PROJECT_ROOT / package / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    text = message.string if isinstance(message.string, str) else message.string[0]
+                    translations.setdefault(key, {})[package] = text
+    clashes = {key: by for key, by in translations.items() if len(set(by.values())) > 1}
+    assert not clashes, clashes
