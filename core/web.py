@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from core import events, tenancy
+from core import events, templating, tenancy
 from core.extensions import db, login_manager
 from core.models import Foundation, Person
 from core.notifications import unread_count
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
 
+    templating.init_app(app)
     app.before_request(_scope_request)
     app.after_request(_security_headers)
     app.after_request(_dispatch_events)

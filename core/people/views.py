@@ -52,7 +52,8 @@ def index():
     teams = queries.team_choices(team_ids)
     wanted = queries.PeopleFilter.from_args(request.args, teams)
     page = db.paginate(queries.people_select(team_ids, wanted), page=_page_number(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+    page.total = queries.people_count(team_ids, wanted)
     args = {name: value for name, value in asdict(wanted).items() if value}
     return render_template("people/index.html", wanted=wanted, teams=teams, no_team=queries.NO_TEAM, page=page,
                            args=args, types=PERSON_TYPES, statuses=PERSON_STATUSES, max_search=queries.MAX_SEARCH)
