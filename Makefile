@@ -34,7 +34,7 @@ translations: install-dev
 	  mkdir -p $$dir/translations; \
 	  $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o $$dir/translations/messages.pot $$dir; \
 	  if [ -f $$dir/translations/nl/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update -i $$dir/translations/messages.pot -d $$dir/translations -l nl --no-fuzzy-matching; \
+	    $(BIN)/pybabel -q update -w 100 --ignore-obsolete -i $$dir/translations/messages.pot -d $$dir/translations -l nl --no-fuzzy-matching; \
 	  else \
 	    $(BIN)/pybabel -q init -i $$dir/translations/messages.pot -d $$dir/translations -l nl; \
 	  fi; \

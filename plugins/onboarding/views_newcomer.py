@@ -13,6 +13,7 @@ from core import tenancy
 from core.extensions import db
 from core.permissions import acting_foundation_id, has_permission
 from core.reminders import local_today
+from core.uploads import UploadRefused
 from plugins.onboarding import access, feedback, journeys, queries, task_forms, uploads
 from plugins.onboarding.blueprint import actor, bp, safe_next, send_stored
 from plugins.onboarding.forms import FeedbackForm
@@ -146,14 +147,13 @@ def do_task(task_id: int):
         return redirect(safe_next())
     if not form.validate_on_submit():
         return render_index(failed=(task.id, form), status=400)
-    stored = None
     try:
         if task.task_type == "upload":
             content, kind, name = uploads.read_checked(
                 form.file.data, task.config.get("allowed_types", []), task.config.get("max_size_mb", 5)
             )
             journeys.complete_task(task, user, {"file_name": name})
-            stored = uploads.store(
+            uploads.store(
                 content,
                 kind,
                 name,
@@ -164,7 +164,7 @@ def do_task(task_id: int):
             )
         else:
             journeys.complete_task(task, user, task_forms.response_of(task, form))
-    except uploads.UploadRefused as refused:
+    except UploadRefused as refused:
         db.session.rollback()
         form.file.errors = [str(refused)]
         return render_index(failed=(task.id, form), status=400)
@@ -172,13 +172,7 @@ def do_task(task_id: int):
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(safe_next())
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if stored is not None:
-            uploads.discard([stored.stored_name])
-        raise
+    db.session.commit()  # should it fail, the stored file goes again
     flash(_("Done: %(task)s", task=task.title), "success")
     return redirect(safe_next() + f"#task-{task.id}")
 

@@ -15,6 +15,7 @@ from core import tenancy
 from core.extensions import db
 from core.models import PERSON_TYPES
 from core.permissions import acting_foundation_id, permission_required
+from core.uploads import UploadRefused
 from plugins.onboarding import access, journeys, queries, template_editing, uploads
 from plugins.onboarding.blueprint import actor, bp, send_stored
 from plugins.onboarding.forms import TaskForm, TemplateForm, choices
@@ -156,7 +157,7 @@ def _task_form(template: OnboardingTemplate, task: OnboardingTemplateTask | None
         try:
             document = _document(form)
             template_editing.save_task(template, form.values(), task, document=document, actor=actor())
-        except uploads.UploadRefused as refused:
+        except UploadRefused as refused:
             form.document_file.errors = [str(refused)]
         except template_editing.Invalid as invalid:
             db.session.rollback()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
+
+from core.uploads import FileType
 
 KINDS = {
     "onboarding": _l("Onboarding"),
@@ -41,28 +41,16 @@ JOURNEY_STATUSES = {
 TASK_STATUSES = {"open": _l("To do"), "done": _l("Done"), "skipped": _l("Skipped")}
 
 
-@dataclass(frozen=True)
-class FileType:
-    """An upload type: the extensions a name may carry and the content type it is served with.
-    ``sniffed`` is the extension the ``filetype`` library reports for such content."""
-
-    key: str
-    label: str
-    extensions: tuple[str, ...]
-    content_type: str
-    sniffed: str
-
-
 FILE_TYPES = {
-    "pdf": FileType("pdf", "PDF", ("pdf",), "application/pdf", "pdf"),
-    "jpg": FileType("jpg", "JPEG", ("jpg", "jpeg"), "image/jpeg", "jpg"),
-    "png": FileType("png", "PNG", ("png",), "image/png", "png"),
+    "pdf": FileType("pdf", "PDF", ("pdf",), sniffed="pdf", content_type="application/pdf"),
+    "jpg": FileType("jpg", "JPEG", ("jpg", "jpeg"), sniffed="jpg", content_type="image/jpeg"),
+    "png": FileType("png", "PNG", ("png",), sniffed="png", content_type="image/png"),
     "docx": FileType(
         "docx",
         "Word (.docx)",
         ("docx",),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "docx",
+        sniffed="docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
 }
 MAX_UPLOAD_MB = 20  # the largest limit a task may set

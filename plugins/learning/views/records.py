@@ -14,6 +14,7 @@ from core.models import Foundation, Person
 from core.people.forms import choices
 from core.permissions import permission_required
 from core.plugins import plugin_manager, public_view
+from core.uploads import UploadRefused
 from plugins.learning import catalogue, uploads
 from plugins.learning.blueprint import bp, foundation_id, is_admin, page_number, person_by_reference
 from plugins.learning.certificates import certificate_pdf
@@ -55,7 +56,7 @@ def new_record():
         if form.evidence.data and form.evidence.data.filename:
             try:
                 evidence = uploads.read_checked(form.evidence.data)
-            except uploads.UploadRefused as refused:
+            except UploadRefused as refused:
                 form.evidence.errors.append(str(refused))
         if not any(field.errors for field in form):
             return _store_record(person, course, form, evidence, verified=admin)
@@ -67,16 +68,11 @@ def new_record():
 def _store_record(person: Person, course: Course, form: RecordForm, evidence, verified: bool):
     row = create_record(person, course, form.completed_on.data, "manual", verified=verified, score=form.score.data,
                         created_by=current_user, note=form.note.data or "")
-    stored = uploads.attach(row, *evidence) if evidence else None
-    try:
-        if verified:
-            audit.record("learning.record_added", row, details={"person_id": person.id, "course": course.code})
-        events.commit()
-    except Exception:
-        db.session.rollback()
-        if stored:
-            uploads.discard([stored])
-        raise
+    if evidence:
+        uploads.attach(row, *evidence)  # the file goes again should the commit fail
+    if verified:
+        audit.record("learning.record_added", row, details={"person_id": person.id, "course": course.code})
+    events.commit()
     flash(_("The record is saved.") if verified else _("The record is saved and waits for HR's check."), "success")
     return redirect(url_for("learning.record", record_id=row.id))
 

@@ -3,6 +3,7 @@ Markdown made safe, and who may edit what; learning paths with progress."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -66,6 +67,19 @@ def test_descriptions_are_markdown_without_scripts(client, login, org):
     assert "<strong>Belangrijk</strong>" in html
     assert "<script>alert" not in html and "href=\"javascript" not in html  # the bad link stays text
     assert 'href="https://example.org"' in html
+
+
+def test_numbers_are_written_as_the_reader_writes_them(client, login, org, db):
+    register = support.register(points=Decimal("184"))
+    course = support.course(duration_hours=Decimal("4.50"), cost=Decimal("1250.00"), register_id=register.id,
+                            accreditation_points=Decimal("8.00"))
+    login(org.employee)
+    english = client.get(f"/learning/courses/{course.id}").get_data(as_text=True)
+    assert "4.5 hours" in english and "€1,250.00" in english and "V&amp;V: 8 points" in english
+    org.employee.locale = "nl"
+    db.session.commit()
+    dutch = client.get(f"/learning/courses/{course.id}").get_data(as_text=True)
+    assert "4,5 uur" in dutch and "€\xa01.250,00" in dutch and "V&amp;V: 8 punten" in dutch
 
 
 def test_hr_creates_a_course_for_its_foundation(client, login, org, db):

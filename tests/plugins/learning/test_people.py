@@ -81,7 +81,7 @@ def test_registration_progress_adds_accredited_points_within_the_cycle(client, l
     support.record(org.employee, course, date(2023, 12, 31))  # before the cycle
     support.record(org.employee, course, date(2025, 4, 1), status="pending")  # not verified
     html = client.get("/learning/").get_data(as_text=True)
-    assert "8.0 of 20.0 points" in html and 'value="40"' in html
+    assert "8 of 20 points" in html and 'value="40"' in html
     bad = client.post("/learning/registrations/new", data={
         "register_id": str(register.id), "number": "", "cycle_start": "2024-01-01", "cycle_end": "2023-01-01",
         "points_required": ""})
