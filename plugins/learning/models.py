@@ -142,7 +142,10 @@ class TrainingRecord(TenantScoped, db.Model):
     the course when the record is made, and so is the accreditation it earns."""
 
     __tablename__ = "learning_record"
-    __table_args__ = (Index("ix_learning_record_person_course", "person_id", "course_id"),)
+    __table_args__ = (
+        Index("ix_learning_record_person_course", "person_id", "course_id"),
+        Index("ix_learning_record_foundation_status", "foundation_id", "status"),  # HR's "to verify" count
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("learning_course.id", ondelete="CASCADE"), index=True)

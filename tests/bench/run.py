@@ -65,6 +65,7 @@ class Page:
     label: str  # row name in the results; unique
     path: str  # "{person_id}" becomes a random person of the GGZ foundation per request
     signed_in: bool = True
+    account: str = ACCOUNT[0]  # who signs in (all demo accounts share the demo password)
 
 
 PAGES = [
@@ -77,6 +78,8 @@ PAGES = [
     Page("catalogue (learning)", "/learning/catalogue"),
     Page("HR overview (onboarding)", "/onboarding/hr/"),
     Page("my onboarding", "/onboarding/"),
+    Page("manager's queue (flexwork)", "/flexwork/approvals", account="manager.ggz@example.org"),
+    Page("HR foundation overview (wellbeing)", "/wellbeing/results"),
 ]
 
 
@@ -86,8 +89,15 @@ class Goal:
     p95_ms: int
 
 
-GOALS = [Goal("people list", 50), Goal("dashboard", 50),
-         Goal("HR overview (onboarding)", 50)]  # at 100,000 people on PostgreSQL
+GOALS = [Goal("people list", 50), Goal("dashboard", 50),  # at 100,000 people on PostgreSQL
+         Goal("HR overview (onboarding)", 50), Goal("compliance matrix (learning)", 100),
+         Goal("manager's queue (flexwork)", 50), Goal("HR foundation overview (wellbeing)", 100)]
+# The daily jobs that send date reminders; timed once each over the GGZ foundation (issue 3).
+REMINDER_JOBS = ["learning.expiry_reminders", "learning.registration_reminders", "onboarding.reminders",
+                 "flexwork.trial_reminders", "flexwork.deadline_alerts", "wellbeing.checkins"]
+# Runs a command and prints the peak memory of it (and its children) in KiB as the last line.
+PEAK_MEMORY = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)")
 
 
 @dataclass
@@ -279,7 +289,7 @@ def load_page(page: Page, server: Server, args, env: dict, ids_file: Path, folde
         **env,
         "JOURNEY_BENCH_PAGE": page.label,
         "JOURNEY_BENCH_PATH": page.path,
-        "JOURNEY_BENCH_EMAIL": ACCOUNT[0] if page.signed_in else "",
+        "JOURNEY_BENCH_EMAIL": page.account if page.signed_in else "",
         "JOURNEY_BENCH_PASSWORD": ACCOUNT[1] if page.signed_in else "",
         "JOURNEY_BENCH_PERSON_IDS": str(ids_file),
     }
@@ -290,6 +300,18 @@ def load_page(page: Page, server: Server, args, env: dict, ids_file: Path, folde
     ]
     _run(command, page_env, log, args.duration + LOCUST_GRACE, check=False)  # exit 1 just means failures
     return read_stats(page, prefix.with_name(prefix.name + "_stats.csv"))
+
+
+def time_job(job_id: str, env: dict, log: Path) -> tuple[str, str, str]:
+    """(job, seconds, peak memory) of one run of a daily job for the GGZ foundation."""
+    clock = time.perf_counter()
+    done = _run([sys.executable, "-c", PEAK_MEMORY, BIN / "flask", "journey", "jobs", "run", job_id,
+                 "--foundation", PERSON_FOUNDATION], env, log, GENERATE_TIMEOUT, check=False)
+    seconds = time.perf_counter() - clock
+    if done.returncode != 0:
+        return job_id, "failed", _tail(done.stdout + done.stderr, 3).replace("\n", " ")
+    peak_mib = int(done.stdout.split()[-1]) / 1024
+    return job_id, f"{seconds:.1f} s", f"{peak_mib:.0f} MiB"
 
 
 def read_stats(page: Page, stats_csv: Path) -> Result:
@@ -339,7 +361,8 @@ def goal_verdict(goal: Goal, results: dict[str, Result], database: str, people: 
     return f"{result.p95} ms", verdict
 
 
-def write_report(path: Path, conditions: list[tuple[str, str]], results: list[Result], goals: list[tuple]) -> None:
+def write_report(path: Path, conditions: list[tuple[str, str]], results: list[Result], goals: list[tuple],
+                 jobs: list[tuple[str, str, str]]) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -349,8 +372,9 @@ def write_report(path: Path, conditions: list[tuple[str, str]], results: list[Re
         "answered (by default one user per CPU); latencies are locust's, measured at the client. Any answer other",
         "than 200 counts as a failure. Other work on the machine (see the load average) makes the numbers worse.",
         "",
-        "Reference goal (issue 2): with 100,000 people on PostgreSQL, the people list and the dashboard answer",
-        "with p95 ≤ 50 ms.",
+        "Reference goals (issues 2, 4–7): at 100,000 people on PostgreSQL, the p95 of the pages under Goals.",
+        "Issue 3: the daily reminder jobs complete over the reference organisation, in batches, with",
+        "memory that does not grow with it (their time and peak memory are under Daily reminder jobs).",
         "",
         "## Run",
         "",
@@ -370,6 +394,12 @@ def write_report(path: Path, conditions: list[tuple[str, str]], results: list[Re
         "| goal | p95 | result |",
         "|---|---:|---|",
         *[f"| {goal.page} p95 ≤ {goal.p95_ms} ms | {measured} | {verdict} |" for goal, measured, verdict in goals],
+        "",
+        f"## Daily reminder jobs (one run each, foundation {PERSON_FOUNDATION}, `flask journey jobs run`)",
+        "",
+        "| job | time | peak memory of the process |",
+        "|---|---:|---:|",
+        *[f"| `{job}` | {seconds} | {memory} |" for job, seconds, memory in jobs],
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -436,6 +466,11 @@ def bench(args, folder: Path, log: Path) -> None:
     ids_file.write_text("\n".join(str(i) for i in database.person_ids(PERSON_FOUNDATION)))
     database_name = database.describe()
 
+    print("timing the daily reminder jobs …")
+    jobs = [time_job(job_id, env, log) for job_id in REMINDER_JOBS]
+    for job in jobs:
+        print("  " + ", ".join(job))
+
     server = Server(env, args.workers, log)
     results = []
     try:
@@ -460,11 +495,11 @@ def bench(args, folder: Path, log: Path) -> None:
         ("schema", schema),
         ("server", f"`gunicorn wsgi:app`, {args.workers} sync workers, production mode, 127.0.0.1"),
         ("load", f"{locust_version}, {args.users} users without think time, {args.duration} s per page, "
-                 f"signed in as {ACCOUNT[0]} (HR admin of {PERSON_FOUNDATION})"),
+                 f"signed in as {ACCOUNT[0]} (HR admin of {PERSON_FOUNDATION}) unless the page names another account"),
     ]
     by_label = {r.page.label: r for r in results}
     goals = [(goal, *goal_verdict(goal, by_label, database_name, args.people)) for goal in GOALS]
-    write_report(args.output, conditions, results, goals)
+    write_report(args.output, conditions, results, goals, jobs)
     print(f"results: {args.output}")
 
 

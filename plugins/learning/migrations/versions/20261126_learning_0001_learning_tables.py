@@ -2,7 +2,7 @@
 
 Revision ID: learning_0001
 Revises: 
-Create Date: 2026-11-26 01:32:20.710777
+Create Date: 2026-11-26 02:24:30.007436
 
 """
 from alembic import op
@@ -234,6 +234,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_learning_record_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_learning_record_expires_on'), ['expires_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_learning_record_foundation_id'), ['foundation_id'], unique=False)
+        batch_op.create_index('ix_learning_record_foundation_status', ['foundation_id', 'status'], unique=False)
         batch_op.create_index('ix_learning_record_person_course', ['person_id', 'course_id'], unique=False)
 
     op.create_table('learning_enrolment',
@@ -300,6 +301,7 @@ def downgrade():
     op.drop_table('learning_enrolment')
     with op.batch_alter_table('learning_record', schema=None) as batch_op:
         batch_op.drop_index('ix_learning_record_person_course')
+        batch_op.drop_index('ix_learning_record_foundation_status')
         batch_op.drop_index(batch_op.f('ix_learning_record_foundation_id'))
         batch_op.drop_index(batch_op.f('ix_learning_record_expires_on'))
         batch_op.drop_index(batch_op.f('ix_learning_record_course_id'))
