@@ -32,7 +32,7 @@ def make_config(url: str, instance_path: str, **extra) -> dict:
         "DATABASE_URL": url,
         "INSTANCE_PATH": instance_path,
         "PLUGINS_AUTOLOAD": False,
-        "PLUGINS": ["journey_hello", "tests.core.spyplugin", "plugins.flexwork", "plugins.learning", "plugins.onboarding", "plugins.wellbeing"],  # both off until a test enables them
+        "PLUGINS": ["journey_hello", "tests.core.spyplugin", "plugins.flexwork", "plugins.learning", "plugins.onboarding", "plugins.wellbeing"],  # all off until a test switches them on
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,
         "WTF_CSRF_ENABLED": False,  # see the csrf_on fixture and tests/core/test_csrf.py
     }
