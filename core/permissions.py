@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from core import request_cache
 from core.contributions import Permission
 from core.extensions import db
 
@@ -44,47 +45,48 @@ def all_permissions() -> dict[str, Permission]:
     return current_app.extensions["journey.permissions"]
 
 
-def roles_of(person, foundation_id: int) -> frozenset[str]:
-    """The roles ``person`` holds in ``foundation_id``; cached per request."""
-    from core.models import RoleAssignment, Team
+def _assignments(person) -> list[tuple[str, int | None]]:
+    """(role, foundation id) of every role assignment of ``person``."""
+    from core.models import RoleAssignment
 
-    cache = g.setdefault("_roles", {})
-    cache_key = (person.id, foundation_id)
-    if cache_key not in cache:
-        assignments = db.session.execute(
-            select(RoleAssignment.role, RoleAssignment.foundation_id).where(RoleAssignment.person_id == person.id)
-        ).all()
-        roles = set()
-        for role, fid in assignments:
-            if role == "group_admin" or fid == foundation_id:
-                roles.add(role)
-        if person.foundation_id == foundation_id:
-            roles.add("employee")
-            manages = db.session.scalar(
-                select(Team.id).where(Team.manager_id == person.id).limit(1).execution_options(all_tenants=True)
-            )
-            if manages:
-                roles.add("manager")
-        cache[cache_key] = frozenset(roles)
-    return cache[cache_key]
+    return request_cache.remember("assignments", person.id, lambda: db.session.execute(
+        select(RoleAssignment.role, RoleAssignment.foundation_id).where(RoleAssignment.person_id == person.id)
+    ).all())
+
+
+def managed_teams(person, foundation_id: int) -> list:
+    """The teams of ``foundation_id`` that ``person`` manages, by name."""
+    from core.models import Team
+
+    return request_cache.remember("managed_teams", (person.id, foundation_id), lambda: list(db.session.scalars(
+        select(Team).where(Team.manager_id == person.id, Team.foundation_id == foundation_id)
+        .order_by(Team.name, Team.id).execution_options(all_tenants=True)  # asked before the request's scope is set
+    )))
+
+
+def managed_team_ids(person, foundation_id: int) -> frozenset[int]:
+    return frozenset(team.id for team in managed_teams(person, foundation_id))
+
+
+def roles_of(person, foundation_id: int) -> frozenset[str]:
+    """The roles ``person`` holds in ``foundation_id``."""
+    roles = {role for role, fid in _assignments(person) if role == "group_admin" or fid == foundation_id}
+    if person.foundation_id == foundation_id:
+        roles.add("employee")
+        if managed_teams(person, foundation_id):
+            roles.add("manager")
+    return frozenset(roles)
 
 
 def is_group_admin(person) -> bool:
-    return "group_admin" in roles_of(person, person.foundation_id)
+    return any(role == "group_admin" for role, _fid in _assignments(person))
 
 
 def admin_foundation_ids(person) -> frozenset[int] | None:
     """Foundations ``person`` administers as HR; ``None`` for a group admin (all of them)."""
-    from core.models import RoleAssignment
-
     if is_group_admin(person):
         return None
-    ids = db.session.scalars(
-        select(RoleAssignment.foundation_id).where(
-            RoleAssignment.person_id == person.id, RoleAssignment.role == "hr_admin"
-        )
-    )
-    return frozenset(i for i in ids if i is not None)
+    return frozenset(fid for role, fid in _assignments(person) if role == "hr_admin" and fid is not None)
 
 
 def has_permission(person, name: str, foundation_id: int | None = None) -> bool:

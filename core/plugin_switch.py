@@ -71,7 +71,7 @@ def enable(manager: PluginManager, foundation: Foundation, key: str, actor=None,
         audit.record("plugin.enabled", foundation_id=foundation.id, details={"plugin": k}, actor=actor)
         events.fire("plugin_enabled", foundation.id, foundation=foundation, key=k)
         switched.append(k)
-    manager.forget_enabled()
+    manager.forget_state()
     events.commit()
     return switched
 
@@ -94,7 +94,7 @@ def disable(manager: PluginManager, foundation: Foundation, key: str, actor=None
     row.changed_by_id = actor.id if actor is not None else None
     audit.record("plugin.disabled", foundation_id=foundation.id, details={"plugin": key}, actor=actor)
     events.fire("plugin_disabled", foundation.id, foundation=foundation, key=key)
-    manager.forget_enabled()
+    manager.forget_state()
     events.commit()
     return True
 

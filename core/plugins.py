@@ -10,10 +10,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pluggy
-from flask import Flask, g, has_request_context
+from flask import Flask
 from sqlalchemy import select
 
-from core import hookspecs
+from core import hookspecs, request_cache
 from core.extensions import db
 
 log = logging.getLogger(__name__)
@@ -150,39 +150,36 @@ class PluginManager:
                             raise PluginError(f"plugin {key!r}: table {table.name!r} must start with {key + '_'!r}")
 
     # -- gating -----------------------------------------------------------------------------
-    def enabled_keys(self, foundation_id: int | None) -> frozenset[str]:
-        """Keys of installed plugins switched on for a foundation; cached for the request."""
-        if foundation_id is None:
-            return frozenset()
-        cache = g.setdefault("_enabled_plugins", {}) if has_request_context() else {}
-        if foundation_id not in cache:
-            from core.models import FoundationPlugin
+    def _foundation_state(self, foundation_id: int) -> dict[str, tuple[bool, dict]]:
+        """``{plugin key: (enabled, settings)}`` as saved for a foundation; one query per request."""
+        from core.models import FoundationPlugin
 
-            rows = db.session.scalars(
-                select(FoundationPlugin.plugin_key)
-                .where(FoundationPlugin.foundation_id == foundation_id, FoundationPlugin.enabled.is_(True))
+        return request_cache.remember("plugin_state", foundation_id, lambda: {
+            key: (enabled, settings or {}) for key, enabled, settings in db.session.execute(
+                select(FoundationPlugin.plugin_key, FoundationPlugin.enabled, FoundationPlugin.settings)
+                .where(FoundationPlugin.foundation_id == foundation_id)
                 .execution_options(all_tenants=True)
             )
-            cache[foundation_id] = frozenset(k for k in rows if k in self.plugins)
-        return cache[foundation_id]
+        })
 
-    def forget_enabled(self) -> None:
-        if has_request_context():
-            g.pop("_enabled_plugins", None)
+    def enabled_keys(self, foundation_id: int | None) -> frozenset[str]:
+        """Keys of installed plugins switched on for a foundation."""
+        if foundation_id is None:
+            return frozenset()
+        state = self._foundation_state(foundation_id)
+        return frozenset(key for key, (enabled, _settings) in state.items() if enabled and key in self.plugins)
+
+    def forget_state(self) -> None:
+        """Plugins were switched or their settings saved: read them again."""
+        request_cache.forget("plugin_state")
 
     def is_enabled(self, key: str, foundation_id: int | None) -> bool:
         return key in self.enabled_keys(foundation_id)
 
     def settings(self, key: str, foundation_id: int) -> dict:
         """A plugin's saved settings for a foundation (empty when never saved)."""
-        from core.models import FoundationPlugin
-
-        row = db.session.scalar(
-            select(FoundationPlugin)
-            .where(FoundationPlugin.foundation_id == foundation_id, FoundationPlugin.plugin_key == key)
-            .execution_options(all_tenants=True)
-        )
-        return dict(row.settings or {}) if row else {}
+        _enabled, saved = self._foundation_state(foundation_id).get(key, (False, {}))
+        return dict(saved)
 
     def hook_for(self, foundation_id: int | None) -> "GatedHook":
         return GatedHook(self, self.enabled_keys(foundation_id))

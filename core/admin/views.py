@@ -113,6 +113,7 @@ def plugin_settings(key: str, slug: str):
         row.changed_at, row.changed_by_id = utcnow(), current_user.id
         audit.record("plugin.settings_changed", foundation_id=foundation.id, details={"plugin": key, "fields": sorted(row.settings)})
         db.session.commit()
+        plugin_manager().forget_state()
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.plugins"))
     return render_template("admin/plugin_settings.html", info=info, foundation=foundation, form=form, locale=str(get_locale()))

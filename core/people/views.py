@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   stream_with_context, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   session, stream_with_context, url_for)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,7 +18,7 @@ from core.models import PERSON_STATUSES, PERSON_TYPES, Person, RoleAssignment, T
 from core.people import csv_import, queries, service, uploads
 from core.people.csv_export import people_csv
 from core.people.forms import ImportForm, PersonForm, TeamForm
-from core.permissions import acting_foundation_id, permission_required
+from core.permissions import acting_foundation_id, managed_teams, permission_required
 from core.plugins import plugin_manager
 
 bp = Blueprint("people", __name__)
@@ -26,6 +26,7 @@ bp = Blueprint("people", __name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_SESSION_KEY = "people_import"
 LINK_PURPOSES = ("welcome", "reset")
+TEAM_SUGGESTIONS = 20
 TEAM_FIELD_OF = {"manager_id": "manager"}  # service field -> team form field
 
 
@@ -49,21 +50,32 @@ def _show_errors(form, invalid: service.Invalid, field_of: dict[str, str] | None
 @permission_required("core.view_people")
 def index():
     team_ids = queries.visible_team_ids(current_user)
-    teams = queries.team_choices(team_ids)
-    wanted = queries.PeopleFilter.from_args(request.args, teams)
+    wanted = queries.PeopleFilter.from_args(request.args)
+    team_filter = queries.resolve_team_filter(team_ids, wanted)
     page = db.paginate(queries.people_select(team_ids, wanted), page=_page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
     page.total = queries.people_count(team_ids, wanted)
     args = {name: value for name, value in asdict(wanted).items() if value}
-    return render_template("people/index.html", wanted=wanted, teams=teams, no_team=queries.NO_TEAM, page=page,
-                           args=args, types=PERSON_TYPES, statuses=PERSON_STATUSES, max_search=queries.MAX_SEARCH)
+    return render_template("people/index.html", wanted=wanted, team_filter=team_filter, no_team=queries.NO_TEAM,
+                           page=page, args=args, types=PERSON_TYPES, statuses=PERSON_STATUSES,
+                           max_search=queries.MAX_SEARCH)
+
+
+@bp.route("/team-names")
+@permission_required("core.view_people")
+def team_names():
+    """Suggestions for the typed team filter: names of the teams one sees that contain ``q``."""
+    text = request.args.get("q", "").strip()[:queries.MAX_SEARCH]
+    names = queries.team_suggestions(queries.visible_team_ids(current_user), text, TEAM_SUGGESTIONS) if text else []
+    return jsonify(suggestions=names)
 
 
 @bp.route("/export.csv")
 @permission_required("core.view_people")
 def export_csv():
     team_ids = queries.visible_team_ids(current_user)
-    wanted = queries.PeopleFilter.from_args(request.args, queries.team_choices(team_ids))
+    wanted = queries.PeopleFilter.from_args(request.args)
+    queries.resolve_team_filter(team_ids, wanted)
     audit.record("people.exported", foundation_id=acting_foundation_id(),
                  details={"filter": {k: v for k, v in asdict(wanted).items() if v}})
     db.session.commit()
@@ -81,10 +93,7 @@ def _roles(person: Person) -> tuple[list[RoleAssignment], list[Team]]:
     granted = db.session.scalars(
         select(RoleAssignment).where(RoleAssignment.person_id == person.id).options(joinedload(RoleAssignment.foundation))
     ).all()
-    managed = db.session.scalars(
-        select(Team).where(Team.manager_id == person.id, Team.foundation_id == person.foundation_id).order_by(Team.name)
-    ).all()
-    return granted, managed
+    return granted, managed_teams(person, person.foundation_id)
 
 
 @bp.route("/<int:person_id>")

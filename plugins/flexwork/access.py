@@ -9,15 +9,12 @@ from sqlalchemy.orm import joinedload
 from core import tenancy
 from core.extensions import db
 from core.models import Person, Team
-from core.permissions import acting_foundation_id, has_permission
+from core.permissions import acting_foundation_id, has_permission, managed_teams
 from plugins.flexwork.models import FlexRequest, Swap
 
 
 def managed_team_ids(person=None) -> list[int]:
-    person = person or current_user
-    return list(db.session.scalars(
-        select(Team.id).where(Team.manager_id == person.id, Team.foundation_id == acting_foundation_id()).order_by(Team.name)
-    ))
+    return [team.id for team in managed_teams(person or current_user, acting_foundation_id())]
 
 
 def oversees() -> bool:

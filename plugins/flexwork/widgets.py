@@ -18,10 +18,12 @@ def for_dashboard(user, foundation) -> list[Widget]:
     today = local_today()
     found = []
     if has_permission(user, "flexwork.request", foundation.id):
-        open_requests = db.session.scalar(
-            select(func.count(FlexRequest.id)).where(FlexRequest.person_id == user.id, FlexRequest.state.in_(OPEN_STATES))
-        )
-        asked = db.session.scalar(select(func.count(Swap.id)).where(Swap.partner_id == user.id, Swap.state == "proposed"))
+        open_requests, asked = db.session.execute(select(  # both counts in one round trip
+            select(func.count()).where(FlexRequest.person_id == user.id, FlexRequest.state.in_(OPEN_STATES))
+            .select_from(FlexRequest).scalar_subquery(),
+            select(func.count()).where(Swap.partner_id == user.id, Swap.state == "proposed")
+            .select_from(Swap).scalar_subquery(),
+        )).one()
         found.append(Widget(str(_l("My work agreement")), "flexwork/widget_mine.html",
                             {"agreement": agreement_on(user.id, today), "open_requests": open_requests, "swaps_asked": asked},
                             order=40))

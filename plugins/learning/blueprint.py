@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from core.extensions import db
 from core.models import Person, Team
-from core.permissions import acting_foundation_id, has_permission
+from core.permissions import acting_foundation_id, has_permission, managed_team_ids
 from plugins.learning.clock import zone
 from plugins.learning.compliance import NEVER
 from plugins.learning.vocabulary import (ATTENDANCE, ENROLMENT_STATUSES, FORMATS, KEY, RECORD_STATUSES, RESULTS, SOURCES,
@@ -47,14 +47,14 @@ def is_admin(fid: int | None = None) -> bool:
     return has_permission(current_user, "learning.manage", fid)
 
 
-def managed_team_ids(fid: int) -> frozenset[int] | None:
+def visible_team_ids(fid: int) -> frozenset[int] | None:
     """Teams whose compliance the viewer sees: ``None`` (all of them) for HR, else the teams
     they manage; 404 for anyone else."""
     if has_permission(current_user, "learning.manage", fid):
         return None
     if not has_permission(current_user, "learning.view_team", fid):
         abort(403)
-    return frozenset(db.session.scalars(select(Team.id).where(Team.manager_id == current_user.id, Team.foundation_id == fid)))
+    return managed_team_ids(current_user, fid)
 
 
 def teams_of(fid: int, team_ids: frozenset[int] | None = None) -> list[tuple[int, str]]:

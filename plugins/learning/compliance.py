@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
+from core import request_cache
 from core.extensions import db
 from core.models import Person, Team
 from plugins.learning.models import Requirement, TrainingRecord, requirement_course
@@ -93,10 +94,11 @@ class Scope:
 
 
 def requirements_of(foundation_id: int) -> list[Requirement]:
-    return list(db.session.scalars(
+    """The foundation's active requirements with their courses; read once per request."""
+    return request_cache.remember("learning_requirements", foundation_id, lambda: list(db.session.scalars(
         select(Requirement).where(Requirement.foundation_id == foundation_id, Requirement.active.is_(True))
         .options(selectinload(Requirement.courses)).order_by(Requirement.title, Requirement.id)
-    ))
+    )))
 
 
 def _best_records(foundation_id: int, person_ids: Select | list[int] | None):

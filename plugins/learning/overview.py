@@ -40,12 +40,12 @@ def requirement_lines(person: Person, at: date) -> list[RequirementLine]:
     return lines
 
 
-def upcoming_enrolments(person: Person, now: datetime) -> list[Enrolment]:
+def upcoming_enrolments(person: Person, now: datetime, limit: int | None = None) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).join(Enrolment.session)
         .where(Enrolment.person_id == person.id, Enrolment.status.in_(OPEN_ENROLMENT), CourseSession.ends_at >= now)
         .options(joinedload(Enrolment.session).joinedload(CourseSession.course))
-        .order_by(CourseSession.starts_at)
+        .order_by(CourseSession.starts_at, Enrolment.id).limit(limit)
     ))
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from core.contributions import PersonSection, Widget
 from core.extensions import db
-from core.models import Person, Team
-from core.permissions import acting_foundation_id, has_permission
+from core.models import Person
+from core.permissions import acting_foundation_id, has_permission, managed_team_ids
 from plugins.learning import compliance, overview, snapshot
 from plugins.learning.clock import local_now, local_today
 from plugins.learning.models import Enrolment, TrainingRecord
@@ -34,15 +34,14 @@ def mine(user, foundation) -> Widget:
     urgent = [line for line in lines if line.cell.status in ATTENTION]
     alerts = [{"text": _headline(line), "status": line.cell.status,
               "course_id": line.requirement.courses[0].id if line.requirement.courses else None} for line in urgent[:3]]
-    upcoming = overview.upcoming_enrolments(user, local_now())[:1]
+    upcoming = overview.upcoming_enrolments(user, local_now(), limit=1)
     return Widget(title=_("My training"), template="learning/widget_mine.html", order=40,
                   context={"alerts": alerts, "compliant": len(lines) - len(urgent), "total": len(lines),
                            "next": upcoming[0] if upcoming else None, "statuses": STATUSES})
 
 
 def team(user, foundation) -> Widget | None:
-    team_ids = frozenset(db.session.scalars(
-        select(Team.id).where(Team.manager_id == user.id, Team.foundation_id == foundation.id)))
+    team_ids = managed_team_ids(user, foundation.id)
     if not team_ids:
         return None
     requirements = compliance.requirements_of(foundation.id)

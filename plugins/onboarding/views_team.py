@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Person
-from core.permissions import acting_foundation_id, permission_required
+from core.permissions import acting_foundation_id, managed_team_ids, permission_required
 from core.reminders import local_today
 from plugins.onboarding import access, journeys, queries
 from plugins.onboarding.blueprint import actor, bp, safe_next
@@ -35,7 +35,7 @@ def buddy_form(members, journey, formdata=None) -> BuddyForm:
 @permission_required(access.TEAM)
 def team():
     user = actor()
-    team_ids = queries.managed_team_ids(user.id, acting_foundation_id())
+    team_ids = managed_team_ids(user, acting_foundation_id())
     team_journeys = queries.team_journeys(team_ids)
     members = queries.team_members(team_ids)
     by_team: dict[int, list[Person]] = {}

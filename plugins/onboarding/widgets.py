@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.contributions import NavItem, PersonSection, Widget
 from core.extensions import db
-from core.permissions import has_permission
+from core.permissions import has_permission, managed_team_ids
 from core.reminders import local_today
 from plugins.onboarding import access, journeys, queries
 from plugins.onboarding.models import OnboardingJourney
@@ -40,7 +40,7 @@ def dashboard(user, foundation) -> list[Widget]:
             )
         )
     if has_permission(user, access.TEAM, foundation.id):
-        team_ids = queries.managed_team_ids(user.id, foundation.id)
+        team_ids = managed_team_ids(user, foundation.id)
         first, last = queries.week_of(today)
         widgets.append(
             Widget(

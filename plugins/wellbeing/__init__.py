@@ -12,8 +12,7 @@ from sqlalchemy import select
 from core.contributions import NavItem, Permission, Widget
 from core.extensions import db
 from core.hookspecs import hookimpl
-from core.models import Team
-from core.permissions import has_permission
+from core.permissions import has_permission, managed_teams
 from plugins.wellbeing import clock, demo, privacy
 from plugins.wellbeing.checkin import has_checked_in, open_campaigns_for
 from plugins.wellbeing.jobs import JOBS
@@ -77,7 +76,7 @@ def dashboard_widgets(user, foundation):
             Period.campaign_id == campaign.id, Period.starts_on <= today, Period.ends_on >= today))
         open_now.append({"campaign": campaign, "period": period,
                          "done": period is not None and has_checked_in(user, period)})
-    managed = db.session.scalars(select(Team).where(Team.manager_id == user.id).order_by(Team.name)).all()
+    managed = managed_teams(user, foundation.id)
     if not open_now and not managed:
         return []
     return [Widget(title=str(_l("Team check-in")), template="wellbeing/widget.html",

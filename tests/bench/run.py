@@ -12,7 +12,8 @@ Steps, each bounded in time:
 2. The schema by ``flask db upgrade heads``. When the migrations lag behind the models (tables or
    columns missing afterwards), the database is made again and the schema built with
    ``db.create_all()``; the report says so.
-3. ``flask journey generate --people N --seed 1``, timed.
+3. ``flask journey generate --people N --seed 1``, timed; then ``VACUUM ANALYZE`` (``ANALYZE`` on
+   SQLite), as autovacuum would do after such a bulk load.
 4. ``gunicorn wsgi:app`` on a free loopback port, in production mode with a generated secret key.
 5. Per page in PAGES, one headless locust run (tests/bench/locustfile.py): ``--users`` users
    without think time for ``--duration`` seconds, signed in as the GGZ HR administrator.
@@ -139,6 +140,20 @@ class Database:
                 connection.execute(f"CREATE DATABASE {PG_BENCH_DB}")
         elif self.managed == "sqlite":
             (self.folder / "journey-bench.db").unlink(missing_ok=True)
+
+    def maintain(self) -> str:
+        """What autovacuum does to a running database after a bulk load: fresh planner statistics and,
+        on PostgreSQL, a visibility map, so that counts can be answered from an index alone."""
+        from sqlalchemy import create_engine, text
+
+        command = "VACUUM ANALYZE" if self.url.startswith("postgresql") else "ANALYZE"
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(command))
+        finally:
+            engine.dispose()
+        return command
 
     def describe(self) -> str:
         from sqlalchemy import create_engine
@@ -461,6 +476,7 @@ def bench(args, folder: Path, log: Path) -> None:
     _run([BIN / "flask", "journey", "generate", "--people", args.people, "--seed", SEED], env, log, GENERATE_TIMEOUT)
     generation = time.perf_counter() - clock
     print(f"  {generation:.1f} s")
+    maintenance = database.maintain()
 
     ids_file = folder / "person-ids.txt"
     ids_file.write_text("\n".join(str(i) for i in database.person_ids(PERSON_FOUNDATION)))
@@ -493,6 +509,7 @@ def bench(args, folder: Path, log: Path) -> None:
         ("people", f"{args.people:,} generated (seed {SEED}) besides the demo organisation"),
         ("generation", f"{generation:.1f} s for `flask journey generate --people {args.people} --seed {SEED}`"),
         ("schema", schema),
+        ("after generating", f"`{maintenance}`, as autovacuum does after a bulk load"),
         ("server", f"`gunicorn wsgi:app`, {args.workers} sync workers, production mode, 127.0.0.1"),
         ("load", f"{locust_version}, {args.users} users without think time, {args.duration} s per page, "
                  f"signed in as {ACCOUNT[0]} (HR admin of {PERSON_FOUNDATION}) unless the page names another account"),

@@ -16,7 +16,7 @@ from core.models import PERSON_TYPES, Person
 from core.people.forms import choices
 from core.permissions import permission_required
 from plugins.learning import catalogue, compliance, exports, snapshot
-from plugins.learning.blueprint import bp, foundation_id, managed_team_ids, page_number, teams_of
+from plugins.learning.blueprint import bp, foundation_id, page_number, teams_of, visible_team_ids
 from plugins.learning.clock import local_today
 from plugins.learning.forms import MatrixFilterForm, RequirementForm
 from plugins.learning.models import Course, Requirement
@@ -104,7 +104,7 @@ class Filters:
 def _filters() -> Filters:
     """The viewer's scope (HR: the foundation; a manager: their teams), narrowed by the filters."""
     fid = foundation_id()
-    team_ids = managed_team_ids(fid)
+    team_ids = visible_team_ids(fid)
     form = MatrixFilterForm(request.args)
     teams = teams_of(fid, team_ids)
     wanted = request.args.get("team", type=int)

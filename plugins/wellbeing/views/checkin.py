@@ -7,8 +7,7 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 
 from core.extensions import db
-from core.models import Team
-from core.permissions import acting_foundation_id, has_permission, permission_required
+from core.permissions import acting_foundation_id, has_permission, managed_teams, permission_required
 from plugins.wellbeing import clock, support
 from plugins.wellbeing.checkin import (CheckinRefused, check_in, comment_group, ensure_period, has_checked_in,
                                        in_campaign, open_campaigns_for)
@@ -34,9 +33,7 @@ def index():
                 checkins.append((campaign, period, has_checked_in(current_user, period)))
         db.session.commit()
     own_team = current_user.team if current_user.team_id and current_user.foundation_id == foundation_id else None
-    managed = db.session.scalars(
-        select(Team).where(Team.manager_id == current_user.id, Team.foundation_id == foundation_id).order_by(Team.name)
-    ).all()
+    managed = managed_teams(current_user, foundation_id)
     is_contact = db.session.scalar(select(exists().where(SupportContact.person_id == current_user.id)))
     return render_template(
         "wellbeing/index.html", checkins=checkins, own_team=own_team, managed=managed, is_contact=is_contact,
