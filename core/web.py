@@ -1,7 +1,7 @@
 """Request-time wiring: sign-in, foundation scope, plugin gating, security headers, page context."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, render_template, request, session
+from flask import Flask, abort, current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +19,13 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
+# The administration drop-down of the menu: (permission, endpoint, label), shown to whoever holds the permission.
+ADMIN_MENU = [
+    ("core.manage_plugins", "admin.plugins", _l("Plugins")),
+    ("core.view_audit", "admin.audit_log", _l("Audit log")),
+    ("core.view_outbox", "admin.outbox", _l("Outbox")),
+    ("core.view_jobs", "admin.jobs", _l("Jobs")),
+]
 
 
 def init_app(app: Flask) -> None:
@@ -133,6 +140,8 @@ def _page_context():
         "plugin_nav": nav,
         "has_permission": lambda name, fid=None: has_permission(current_user, name, fid),
         "is_group_admin": is_group_admin(current_user),
+        "admin_menu": [(url_for(endpoint), label) for permission, endpoint, label in ADMIN_MENU
+                       if has_permission(current_user, permission, foundation_id)],
         "unread_count": unread_count(current_user),
     }
 

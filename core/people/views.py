@@ -149,11 +149,10 @@ def issue_invitation(person_id: int):
     if purpose not in LINK_PURPOSES:
         abort(400)
     url = service.issue_link(person, purpose, actor=_actor())
-    # Also shown this once, for a newcomer whose e-mail address does not work yet; stored only as a hash.
-    flash(_("An e-mail with the link is on its way to %(email)s. You can also pass the link on yourself: "
-            "it is shown only now and works once, for %(days)d days: %(url)s",
-            email=person.email, days=current_app.config["INVITATION_DAYS"], url=url), "success")
-    return redirect(url_for("people.person", person_id=person.id))
+    # Shown on this answer only, never carried in the session cookie (signed, not encrypted); for a
+    # newcomer whose e-mail address does not work yet. The database holds only a hash of it.
+    return render_template("people/link_issued.html", person=person, url=url, purpose=purpose,
+                           days=current_app.config["INVITATION_DAYS"])
 
 
 @bp.route("/<int:person_id>/login", methods=["POST"])

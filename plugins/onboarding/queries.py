@@ -52,6 +52,18 @@ def current_journey(person_id: int) -> OnboardingJourney | None:
     )
 
 
+def open_journey(person_id: int, foundation_id: int) -> OnboardingJourney | None:
+    """The person's open journey in a foundation (the latest if several), without its relations:
+    the dashboard asks this of everyone, and most have none."""
+    return db.session.scalar(
+        select(OnboardingJourney)
+        .where(OnboardingJourney.person_id == person_id, OnboardingJourney.foundation_id == foundation_id,
+               OnboardingJourney.status == "open")
+        .order_by(OnboardingJourney.start_date.desc(), OnboardingJourney.id.desc())
+        .limit(1)
+    )
+
+
 def journey_tasks(journey: OnboardingJourney) -> list[OnboardingJourneyTask]:
     """The journey's tasks in order with their assignees; also fills ``journey.tasks``."""
     tasks = db.session.scalars(

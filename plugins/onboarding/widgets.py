@@ -23,8 +23,8 @@ def nav(user, foundation) -> list[NavItem]:
 def dashboard(user, foundation) -> list[Widget]:
     today = local_today()
     widgets = []
-    journey = queries.current_journey(user.id)
-    if journey is not None and journey.status == "open" and journey.foundation_id == foundation.id:
+    journey = queries.open_journey(user.id, foundation.id)
+    if journey is not None:
         tasks = queries.journey_tasks(journey)
         done, total = journeys.progress(tasks)
         locked = journeys.locked_ids(tasks)

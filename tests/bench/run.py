@@ -383,9 +383,11 @@ def write_report(path: Path, conditions: list[tuple[str, str]], results: list[Re
         "",
         "Written by `make bench` (tests/bench/run.py); rerun it rather than editing this file. The reference run is",
         f"`make bench BENCH_ARGS=\"--people {REFERENCE_PEOPLE}\"` on PostgreSQL. Every page is loaded on its own by",
-        "locust (headless, on loopback) with users that send their next request as soon as the last one is",
-        "answered (by default one user per CPU); latencies are locust's, measured at the client. Any answer other",
-        "than 200 counts as a failure. Other work on the machine (see the load average) makes the numbers worse.",
+        "locust (headless, on loopback, its lighter FastHttpUser client, which shares the CPUs with the server)",
+        "with users that send their next request as soon as the last one is answered (by default one user per",
+        "CPU); latencies are locust's, measured at the client. Any answer other than 200 counts as a failure.",
+        "Other work on the machine (see the load average) makes the numbers worse; on a shared virtual machine",
+        "two runs of the same code differ by up to a fifth.",
         "",
         "Reference goals (issues 2, 4–7): at 100,000 people on PostgreSQL, the p95 of the pages under Goals.",
         "Issue 3: the daily reminder jobs complete over the reference organisation, in batches, with",
@@ -511,7 +513,7 @@ def bench(args, folder: Path, log: Path) -> None:
         ("schema", schema),
         ("after generating", f"`{maintenance}`, as autovacuum does after a bulk load"),
         ("server", f"`gunicorn wsgi:app`, {args.workers} sync workers, production mode, 127.0.0.1"),
-        ("load", f"{locust_version}, {args.users} users without think time, {args.duration} s per page, "
+        ("load", f"{locust_version} (FastHttpUser), {args.users} users without think time, {args.duration} s per page, "
                  f"signed in as {ACCOUNT[0]} (HR admin of {PERSON_FOUNDATION}) unless the page names another account"),
     ]
     by_label = {r.page.label: r for r in results}

@@ -1,6 +1,8 @@
 """The dashboard: greeting, plugin widgets, and a bounded number of queries."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import insert
 
 from core.models import Person
@@ -43,3 +45,22 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(app, client, make, 
             assert client.get("/").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def _administration_menu(html: str) -> list[str]:
+    menu = re.search(r'<nav aria-label="[^"]+" class="main-menu">(.*?)</nav>', html, re.S).group(1)
+    dropdown = re.search(r'<details class="dropdown">(.*?)</details>', menu, re.S)
+    return re.findall(r'<a href="(/admin/[^"]*)"', dropdown.group(1)) if dropdown else []
+
+
+def test_administration_pages_are_one_drop_down_of_what_one_may_open(client, make, login):
+    a = make.foundation()
+    for person, expected in [
+        (make.person(a), []),
+        (make.person(a, role="hr_admin"), ["/admin/plugins", "/admin/audit"]),
+        (make.person(a, role="group_admin"), ["/admin/plugins", "/admin/audit", "/admin/outbox", "/admin/jobs"]),
+    ]:
+        login(person)
+        html = client.get("/").get_data(as_text=True)
+        assert _administration_menu(html) == expected
+        client.post("/auth/logout")

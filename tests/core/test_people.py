@@ -146,10 +146,14 @@ def test_person_page_shows_details_team_manager_roles_and_plugin_sections(app, c
 
 def test_invitation_link_is_shown_once_and_audited_without_the_token(app, client, login, org, db):
     login(org.hr)
-    response = client.post(f"/people/{org.nurse.id}/invitation", data={"purpose": "welcome"}, follow_redirects=True)
+    response = client.post(f"/people/{org.nurse.id}/invitation", data={"purpose": "welcome"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     token = re.search(r"/auth/invite/([A-Za-z0-9_-]+)", page).group(1)
-    assert token not in client.get(f"/people/{org.nurse.id}").get_data(as_text=True)  # flashed once
+    assert "nina@example.org" in page
+    # not in the session cookie, and not shown again
+    assert all(token not in value for value in response.headers.getlist("Set-Cookie"))
+    assert token not in client.get(f"/people/{org.nurse.id}").get_data(as_text=True)
     [event] = _audit(db, "invitation.issued")
     assert event.details == {"purpose": "welcome"} and token not in json.dumps(event.details)
     assert event.actor_id == org.hr.id and event.target_id == str(org.nurse.id)

@@ -26,7 +26,8 @@ def test_hr_admin_switches_hello_on_for_own_foundation_only(signed_in, console_e
     outsider = make.person(welzijn, make.team(welzijn))
 
     admin = signed_in(hr_admin)
-    admin.click('header nav a[href="/admin/plugins"]')
+    admin.click("header nav.main-menu details.dropdown summary")  # the administration drop-down
+    admin.click('header nav.main-menu a[href="/admin/plugins"]')
     row = admin.locator('tr[data-plugin="hello"][data-foundation="ggz"]')
     expect(row.locator(".status-off")).to_be_visible()
     # An HR admin administers only their own foundation.
