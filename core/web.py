@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import joinedload
 
 from core import events, templating, tenancy
 from core.extensions import db, login_manager
@@ -65,7 +66,9 @@ def _load_user(user_id: str):
         person_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    person = db.session.get(Person, person_id, execution_options={"all_tenants": True})
+    # With the person's foundation: most pages act in it, and then ask for it without a query.
+    person = db.session.get(Person, person_id, options=[joinedload(Person.foundation)],
+                            execution_options={"all_tenants": True})
     if person is None or person.session_version != version or not person.is_active:
         return None
     return person

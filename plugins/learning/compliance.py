@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 from core import request_cache
 from core.extensions import db
 from core.models import Person, Team
-from plugins.learning.models import Requirement, TrainingRecord, requirement_course
+from plugins.learning.models import Course, Requirement, TrainingRecord, requirement_course
 from plugins.learning.vocabulary import EXPIRING_WITHIN_DAYS, FORECAST_HORIZONS, STATUSES
 
 NEVER = date(9999, 12, 31)  # the expiry of a record that does not expire
@@ -97,7 +97,9 @@ def requirements_of(foundation_id: int) -> list[Requirement]:
     """The foundation's active requirements with their courses; read once per request."""
     return request_cache.remember("learning_requirements", foundation_id, lambda: list(db.session.scalars(
         select(Requirement).where(Requirement.foundation_id == foundation_id, Requirement.active.is_(True))
-        .options(selectinload(Requirement.courses)).order_by(Requirement.title, Requirement.id)
+        # Callers link to a requirement's courses; the rest of a course (its description) stays unloaded.
+        .options(selectinload(Requirement.courses).load_only(Course.id, Course.code, Course.title))
+        .order_by(Requirement.title, Requirement.id)
     )))
 
 
