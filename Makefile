@@ -23,6 +23,7 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	cd examples/journey-hello && $(abspath $(BIN))/python -m pytest tests $(PYTEST_ARGS)  # as its author runs it
 
 bench: install-dev
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)

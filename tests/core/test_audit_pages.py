@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditEvent, utcnow
-from tests.factories import Factory
+from core.testing.factories import Factory
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from core.models import Person
 from core.plugin_switch import enable
 from core.plugins import plugin_manager
-from tests.querycount import count_queries
+from core.testing.querycount import count_queries
 
 
 def _add_people(db, foundation, team, n):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from core.auth.passwords import verify_password
 from core.demo import DEMO_PASSWORD
 from core.models import Person, Team
-from tests.conftest import _empty_tables
+from core.testing.fixtures import empty_tables
 
 
 def _invoke(runner, *args: str) -> None:
@@ -49,10 +49,10 @@ def test_every_team_has_a_manager_who_is_a_member(runner, db):
 def test_the_same_seed_gives_the_same_names(runner, db):
     _generate(runner, 300, 3)
     first = _names(db)
-    _empty_tables()
+    empty_tables()
     _generate(runner, 300, 3)
     second = _names(db)
-    _empty_tables()
+    empty_tables()
     _generate(runner, 300, 4)
 
     assert len(set(first)) > 50  # names really vary

@@ -23,7 +23,7 @@ from core.models.jobs import JobRun, JobState
 from core.plugin_switch import enable
 from core.plugins import PluginError, PluginManager, plugin_manager
 from core.scheduler import LeasedScheduler
-from tests.conftest import FreshContextClient, Login, make_config
+from core.testing.fixtures import FreshContextClient, Login, make_config
 from tests.core import jobplugin
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -17,7 +17,7 @@ from core import create_app
 from core.extensions import db, migrate
 from core.lineages import include_in_autogenerate
 from core.plugins import plugin_manager
-from tests.conftest import make_config
+from core.testing.fixtures import make_config
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def empty_database(tmp_path):
 
 
 @pytest.fixture
-def migrated_app(empty_database, tmp_path):
-    app = create_app(make_config(empty_database, str(tmp_path)))
+def migrated_app(empty_database, tmp_path, journey_plugins):
+    app = create_app(make_config(empty_database, str(tmp_path), PLUGINS=journey_plugins))
     with app.app_context():
         upgrade(revision="heads")
         yield app

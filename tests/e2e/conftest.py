@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.factories import Factory
+from core.testing.factories import Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Needed on the CI machine: we run as root, there is no network beyond loopback.

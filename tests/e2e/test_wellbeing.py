@@ -14,7 +14,7 @@ from plugins.wellbeing.models import Campaign
 from plugins.wellbeing.questions import DEFAULT_QUESTIONS
 from plugins.wellbeing.settings import Settings
 from tests.e2e.conftest import LOCALE, _record_console_error
-from tests.factories import Factory
+from core.testing.factories import Factory
 
 PHONE = {"width": 375, "height": 667}
 MONDAY = date(2026, 3, 2)

@@ -15,7 +15,7 @@ from core.models import Person
 from plugins.learning.clock import local_today
 from plugins.learning.models import ComplianceSnapshot, TrainingRecord
 from tests.plugins.learning import support
-from tests.querycount import count_queries
+from core.testing.querycount import count_queries
 
 
 @pytest.fixture
