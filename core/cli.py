@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import in_english
 from core.models import Foundation
 from core.people import cli as people_cli
 from core.scheduler_cli import add_scheduler_commands
@@ -26,6 +27,7 @@ def init_cli(app: Flask, manager) -> None:
     journey.add_command(plugins)
 
     @plugins.command("list")
+    @in_english
     def plugins_list():
         """Installed plugins and the foundations they are on for."""
         foundations = db.session.scalars(select(Foundation).order_by(Foundation.slug)).all()
@@ -40,6 +42,7 @@ def init_cli(app: Flask, manager) -> None:
     @click.argument("key")
     @click.option("--foundation", "slug", required=True, help="Foundation slug.")
     @click.option("--with-requirements", is_flag=True, help="Also switch on the plugins it requires.")
+    @in_english
     def plugins_enable(key, slug, with_requirements):
         """Switch plugin KEY on for a foundation."""
         from core.plugin_switch import SwitchRefused, enable
@@ -53,6 +56,7 @@ def init_cli(app: Flask, manager) -> None:
     @plugins.command("disable")
     @click.argument("key")
     @click.option("--foundation", "slug", required=True, help="Foundation slug.")
+    @in_english
     def plugins_disable(key, slug):
         """Switch plugin KEY off for a foundation (its data is kept)."""
         from core.plugin_switch import SwitchRefused, disable
@@ -69,6 +73,7 @@ def init_cli(app: Flask, manager) -> None:
     @click.option("--last-name", default="Journey")
     @click.option("--foundation", "slug", required=True, help="Foundation the admin belongs to.")
     @click.password_option()
+    @in_english
     def create_admin(email, first_name, last_name, slug, password):
         """Create a group administrator (or make an existing person one)."""
         from core.people.accounts import make_group_admin

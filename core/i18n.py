@@ -1,9 +1,11 @@
 """Locale choice and translation catalogues (core's, then each plugin's)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
+from flask_babel import force_locale
 from flask_login import current_user
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
@@ -27,3 +29,15 @@ def translation_directories(manager) -> list[str]:
         if path.is_dir():
             dirs.append(str(path))
     return [*dirs, str(CORE_TRANSLATIONS)]
+
+
+def in_english(command):
+    """For a command line command: what services say (translatable, so Dutch by default outside a
+    request) comes out in English, the language of the command line's own output and help."""
+
+    @functools.wraps(command)
+    def english(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return english

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import in_english
 from core.models import Foundation
 from core.people.csv_import import import_people
 
@@ -20,6 +21,7 @@ def register(journey: click.Group) -> None:
 @click.option("--foundation", "slug", required=True, help="Slug of the foundation the people join.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; import nothing.")
 @with_appcontext
+@in_english
 def import_people_command(file, slug, dry_run):
     """Import people from CSV FILE. A file with any problem imports nobody."""
     foundation = db.session.scalar(select(Foundation).where(Foundation.slug == slug))

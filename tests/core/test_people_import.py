@@ -223,7 +223,7 @@ def test_cli_dry_run_changes_nothing(runner, org, db, tmp_path):
     (b"\xff\xfe\x00bad", "a", "not UTF-8"),
     (f"{HEADER}\nnina@example.org,N,B,,,,,,,,,\n", "a", "Row 2, email: Already in use"),
 ])
-def test_cli_fails_on_bad_input(runner, org, db, tmp_path, content, slug, expected, english):
+def test_cli_fails_on_bad_input(runner, org, db, tmp_path, content, slug, expected):  # in English, without forcing it
     before = _count(db)
     result = runner.invoke(args=["journey", "import-people", _write(tmp_path, content), "--foundation", slug])
     assert result.exit_code != 0
