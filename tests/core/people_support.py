@@ -4,8 +4,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import event
-
 from core.contributions import PersonSection
 from core.hookspecs import hookimpl
 from core.plugins import plugin_manager
@@ -51,21 +49,6 @@ def listening(app):
         yield listener
     finally:
         pm.unregister(listener)
-
-
-@contextmanager
-def count_statements(engine):
-    """Counts the SQL statements sent while the block runs: ``with count_statements(e) as n: ...; n[0]``."""
-    counter = [0]
-
-    def before(*_args):
-        counter[0] += 1
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 @dataclass

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import event
 
 from core.models import Foundation, Person, Team
 from core.reminders import local_today
+from core.testing import querycount
 from plugins.flexwork.agreements import Terms, change_from
 from plugins.flexwork.pattern import Block, parse_time
 
@@ -83,25 +83,6 @@ def org(db, make, enable_plugin) -> Org:
     return Org(ggz, team, manager, anna, bert, colleague, hr, other_team, other_manager, welzijn, outsider)
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    def __len__(self):
-        return len(self.statements)
-
-
 @pytest.fixture
 def count_queries(db):
-    return lambda: QueryCounter(db.engine)
+    return lambda: querycount.count_queries(db.engine)

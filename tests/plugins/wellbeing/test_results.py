@@ -5,9 +5,10 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from core.models import AuditEvent
+from core.testing.querycount import count_queries
 from plugins.wellbeing import results
 from plugins.wellbeing.models import TeamAction
 from plugins.wellbeing.settings import Settings
@@ -178,21 +179,6 @@ def test_the_pages_work_before_any_campaign(client, login, org):
 
 # -- a fixed number of queries ----------------------------------------------------------------------
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args):
-        self.count += 1
-
-
 def build(org_factory, campaign_factory, check_ins, today, teams: int, periods: int, slug: str):
     org = org_factory({f"Team {i}": (("Twente", "IJssel-Vecht")[i % 2], 5) for i in range(teams)}, slug=slug)
     campaign = campaign_factory(org)
@@ -219,9 +205,9 @@ def test_results_pages_run_the_same_number_of_queries_for_small_and_large_data(
         }[page]
         login(org.hr)
         client.get(url)  # warm caches that are not about the data
-        with QueryCounter(db.engine) as counter:
+        with count_queries(db.engine) as statements:
             response = client.get(url)
         assert response.status_code == 200
-        counts.append(counter.count)
+        counts.append(len(statements))
         today.day = start
     assert counts[0] == counts[1], counts
