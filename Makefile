@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-postgres bench install install-dev translations clean
+.PHONY: run test lint bench install install-dev translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ run: install
 	$(BIN)/flask journey demo
 	JOURNEY_SCHEDULER_IN_PROCESS=true $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install-dev
+# The agreed ruff rules and the import contracts of pyproject.toml (core.api is the plugins' only door).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	cd examples/journey-hello && $(abspath $(BIN))/python -m pytest tests $(PYTEST_ARGS)  # as its author runs it
 

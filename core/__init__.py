@@ -17,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     load_config(app, config)
 
-    from core import web
+    from core import builtin, web
     from core.extensions import babel, csrf, db, login_manager, migrate
     from core.i18n import select_locale, translation_directories
     from core.plugins import PluginManager
@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    manager = PluginManager()
+    manager = PluginManager(builtin)
     app.extensions["journey.plugins"] = manager
     manager.load(app.config["PLUGINS_AUTOLOAD"], list(app.config["PLUGINS"]))
 
@@ -37,11 +37,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
 
-    from core.permissions import CORE_PERMISSIONS, register_permissions
-
-    register_permissions(app, CORE_PERMISSIONS)
     web.init_app(app)
     manager.init_app(app)
+
+    from core.notifications import kinds
+
+    kinds.init_app(app, manager)
 
     from core.cli import init_cli
 

@@ -6,19 +6,10 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from core.cli_foundation import foundation_by_slug
 from core.extensions import db
 from core.i18n import in_english
 from core.models import Foundation
-from core.people import cli as people_cli
-from core.scheduler_cli import add_scheduler_commands
-
-
-def _foundation(slug: str) -> Foundation:
-    foundation = db.session.scalar(select(Foundation).where(Foundation.slug == slug))
-    if foundation is None:
-        known = ", ".join(db.session.scalars(select(Foundation.slug).order_by(Foundation.slug))) or "none"
-        raise click.ClickException(f"unknown foundation {slug!r} (known: {known})")
-    return foundation
 
 
 def init_cli(app: Flask, manager) -> None:
@@ -48,7 +39,7 @@ def init_cli(app: Flask, manager) -> None:
         from core.plugin_switch import SwitchRefused, enable
 
         try:
-            switched = enable(manager, _foundation(slug), key, with_requirements=with_requirements)
+            switched = enable(manager, foundation_by_slug(slug), key, with_requirements=with_requirements)
         except SwitchRefused as refused:
             raise click.ClickException(str(refused)) from None
         click.echo(f"on for {slug}: {', '.join(switched)}" if switched else f"{key} was already on for {slug}")
@@ -62,7 +53,7 @@ def init_cli(app: Flask, manager) -> None:
         from core.plugin_switch import SwitchRefused, disable
 
         try:
-            changed = disable(manager, _foundation(slug), key)
+            changed = disable(manager, foundation_by_slug(slug), key)
         except SwitchRefused as refused:
             raise click.ClickException(str(refused)) from None
         click.echo(f"{key} off for {slug}" if changed else f"{key} was already off for {slug}")
@@ -79,7 +70,7 @@ def init_cli(app: Flask, manager) -> None:
         from core.people.accounts import make_group_admin
 
         try:
-            person = make_group_admin(_foundation(slug), email, first_name, last_name, password)
+            person = make_group_admin(foundation_by_slug(slug), email, first_name, last_name, password)
         except ValueError as problem:
             raise click.ClickException(str(problem)) from None
         click.echo(f"group admin: {person.email}")
@@ -106,8 +97,6 @@ def init_cli(app: Flask, manager) -> None:
         for line in generate_organisation(manager, count, seed):
             click.echo(line)
 
-    people_cli.register(journey)
-    add_scheduler_commands(journey)
-    manager.pm.hook.register_cli_commands(cli=journey)  # plugins add their commands in place
+    manager.pm.hook.register_cli_commands(cli=journey)  # core.builtin and the plugins add theirs
     app.cli.add_command(journey)
     app.extensions["journey.cli"] = journey

@@ -1,8 +1,9 @@
 """Plain data that hooks return; core renders it. Fields only grow."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,13 @@ class Permission:
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link in the menu: ``menu`` is ``main`` (the menu bar) or ``admin`` (its administration
+    drop-down)."""
+
     label: str
     url: str
     order: int = 100
+    menu: str = "main"
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,19 @@ class JobSpec:
     trigger: dict[str, dict[str, Any]]
     per_foundation: bool = False
     description: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification: a key (``<plugin>.<name>``), a title people recognise on their
+    preferences page, and the delivery (``in_app``, ``email``, ``digest``) a person gets until
+    they choose another."""
+
+    key: str
+    title: str
+    default_channel: str = "email"
+
+    @property
+    def owner(self) -> str:
+        """``core`` or the key of the plugin that declared the kind."""
+        return self.key.split(".", 1)[0]

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.auth.passwords import hash_password
 from core.extensions import db
 from core.models import Foundation, Person, Team
@@ -55,7 +56,7 @@ DEMO_EMAILS = {account[0] for account in ACCOUNTS}
 def seed_demo_organisation(manager, rng_seed: int = 2026) -> list[str]:
     """Create the demo; returns lines to print (the accounts)."""
     rng = random.Random(rng_seed)
-    today = date.today()
+    today = clock.today()
     foundations, teams = {}, {}
     for slug, name, _plugins in FOUNDATIONS:
         foundation = Foundation(slug=slug, name=name)

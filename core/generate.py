@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
+from core import clock
 from core.demo import FIRST_NAMES, JOB_TITLES, LAST_NAMES, seed_demo_organisation
 from core.extensions import db
 from core.models import REGIONS, Foundation, Person, Team
@@ -37,7 +38,7 @@ def generate_organisation(manager, count: int, seed: int) -> list[str]:
     next_id = (db.session.scalar(select(func.max(Person.id))) or 0) + 1
     people: dict[int, range] = {}
     teams = 0
-    for foundation, share in zip(foundations, _split(count, len(foundations))):
+    for foundation, share in zip(foundations, _split(count, len(foundations)), strict=True):
         ids = range(next_id, next_id + share)
         people[foundation.id] = ids
         if share:
@@ -82,7 +83,7 @@ def _insert_people(foundation: Foundation, ids: range, team_ids: list[int], rng:
 
 def _person_rows(foundation: Foundation, ids: range, team_ids: list[int], rng: random.Random) -> Iterator[dict]:
     """People go round the teams in turn, so person ``ids[i]`` is the first member of team ``i``."""
-    today = date.today()
+    today = clock.today()
     titles = JOB_TITLES.get(foundation.slug, ["Medewerker"])
     for index, person_id in enumerate(ids):
         manages = index < len(team_ids)

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from core import tenancy
 from core.extensions import db
 from core.models import Foundation
-from core.plugins import plugin_manager
 from core.permissions import acting_foundation_id
+from core.plugins import plugin_manager
 
 bp = Blueprint("home", __name__)
 

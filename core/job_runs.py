@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import logging
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 
 from core import events
+from core.clock import machine_utcnow
 from core.extensions import db
 from core.jobs import RegisteredJob, build_trigger, targets
-from core.models import Foundation, utcnow
+from core.models import Foundation
 from core.models.jobs import JobRun, JobState, insert_if_absent
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ MANUAL = "manual"
 def run_job(job: RegisteredJob, runner: str, only: Foundation | None = None) -> list[JobRun]:
     """Run ``job`` for its foundations (or ``only``) and record each run; returns the runs."""
     foundations = targets(job, only)
-    started = utcnow()
+    started = machine_utcnow()
     if not foundations:
         if only is None:
             _update_state(job.id, covered_until=started)
@@ -34,7 +35,7 @@ def run_job(job: RegisteredJob, runner: str, only: Foundation | None = None) -> 
     _update_state(job.id, last_started_at=started, last_finished_at=None, last_outcome="running", last_runner=runner)
     runs = [_run_one(job, foundation, runner) for foundation in foundations]
     failed = [run for run in runs if run.outcome == "failed"]
-    changes = {"last_finished_at": utcnow(), "last_outcome": "failed" if failed else "ok"}
+    changes = {"last_finished_at": machine_utcnow(), "last_outcome": "failed" if failed else "ok"}
     if failed:
         changes["last_error"] = _truncate("\n\n".join(_labelled(run) for run in failed))
         changes["last_error_at"] = changes["last_finished_at"]
@@ -61,7 +62,7 @@ def _run_one(job: RegisteredJob, foundation: Foundation | None, runner: str) -> 
         log.exception("job %s failed for %s", job.id, label)
         outcome, error = "failed", _truncate(traceback.format_exc())
     run = db.session.get(JobRun, run_id)  # the job may have cleared the session
-    run.outcome, run.error, run.finished_at = outcome, error, utcnow()
+    run.outcome, run.error, run.finished_at = outcome, error, machine_utcnow()
     db.session.commit()
     return run
 
@@ -79,7 +80,7 @@ def ensure_states(job_ids) -> None:
     """Give every job a state row; a new job's ``known_since`` starts its catch-up clock now."""
     table = JobState.__table__
     for job_id in job_ids:
-        insert_if_absent(db.session, table, {"job_id": job_id, "known_since": utcnow()}, ["job_id"])
+        insert_if_absent(db.session, table, {"job_id": job_id, "known_since": machine_utcnow()}, ["job_id"])
     db.session.commit()
 
 
@@ -99,7 +100,7 @@ def missed_fire_time(job: RegisteredJob, state: JobState | None, now: datetime) 
     """
     if state is None:
         return None
-    baseline = (state.covered_until or state.known_since).replace(tzinfo=timezone.utc)
+    baseline = (state.covered_until or state.known_since).replace(tzinfo=UTC)
     missed = build_trigger(job.spec.trigger).get_next_fire_time(baseline, now)
     return missed if missed is not None and missed <= now else None
 
@@ -128,5 +129,5 @@ def mark_interrupted(current_runner: str) -> int:
 
 def purge_old_runs() -> None:
     """Drop run records older than JOB_RUN_KEEP_DAYS; each job's latest state is kept apart."""
-    cutoff = utcnow() - timedelta(days=current_app.config["JOB_RUN_KEEP_DAYS"])
+    cutoff = machine_utcnow() - timedelta(days=current_app.config["JOB_RUN_KEEP_DAYS"])
     db.session.execute(delete(JobRun).where(JobRun.started_at < cutoff))

@@ -6,7 +6,7 @@ Triggers are APScheduler 3.x trigger arguments and always run in Europe/Amsterda
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -19,9 +19,8 @@ from sqlalchemy import select
 from core.contributions import JobSpec
 from core.extensions import db
 from core.models import Foundation, FoundationPlugin
-from core.plugins import PluginError, PluginManager
+from core.plugins import CORE, PluginError, PluginManager
 
-CORE = "core"
 TIMEZONE = "Europe/Amsterdam"
 TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
 INTERVAL_UNITS = ("weeks", "days", "hours", "minutes", "seconds")
@@ -43,11 +42,9 @@ class RegisteredJob:
 
 def collect_jobs(manager: PluginManager) -> dict[str, RegisteredJob]:
     """Core's jobs and every installed plugin's, by id; a malformed spec fails start-up."""
-    from core.core_jobs import JOBS
-
-    found = [(CORE, spec) for spec in JOBS]
-    for key in manager.plugins:
-        found += [(key, spec) for specs in manager.call_one(key, "register_jobs") for spec in specs or ()]
+    found = []
+    for owner in manager.owners:
+        found += [(owner, spec) for specs in manager.call_one(owner, "register_jobs") for spec in specs or ()]
     registry: dict[str, RegisteredJob] = {}
     for owner, spec in found:
         _check(owner, spec)
@@ -100,7 +97,7 @@ def next_fire_time(job: RegisteredJob, last_started: datetime | None, now: datet
     trigger = build_trigger(job.spec.trigger)
     previous = None
     if isinstance(trigger, IntervalTrigger) and last_started is not None:
-        previous = last_started.replace(tzinfo=timezone.utc)
+        previous = last_started.replace(tzinfo=UTC)
     return trigger.get_next_fire_time(previous, now)
 
 

@@ -18,6 +18,7 @@ from core.extensions import db
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "journey.plugins"
+CORE = "core"  # the name core's own contributions (core.builtin) are registered under
 REQUIRED_HOOKS = ("privacy_export", "privacy_erase")
 # Hooks that are called on every installed plugin, whether or not it is on for a foundation.
 UNGATED_EVENTS = ("privacy_export", "privacy_erase")
@@ -63,11 +64,19 @@ def _texts(value, fallback: str) -> dict[str, str]:
 class PluginManager:
     """One per app (``app.extensions["journey.plugins"]``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, builtin: ModuleType | None = None) -> None:
         self.pm = pluggy.PluginManager("journey")
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self.blueprints: dict[str, str] = {}  # blueprint name -> plugin key
+        self.hookspec_modules: list[ModuleType] = [hookspecs]  # core's and the plugins' own
+        if builtin is not None:
+            self.pm.register(builtin, name=CORE)
+
+    @property
+    def owners(self) -> list[str]:
+        """``core`` (when its contributions are registered) and every plugin key."""
+        return ([CORE] if self.pm.has_plugin(CORE) else []) + list(self.plugins)
 
     # -- discovery and registration ----------------------------------------------------------
     def load(self, autoload: bool, extra: list) -> None:
@@ -92,6 +101,7 @@ class PluginManager:
         extra_specs = getattr(module, "HOOKSPECS", None)
         if extra_specs is not None:
             self.pm.add_hookspecs(extra_specs)
+            self.hookspec_modules.append(extra_specs)
         version = getattr(module, "VERSION", None) or (dist.version if dist else _distribution_version(module))
         info = PluginInfo(
             key=key,
@@ -115,27 +125,29 @@ class PluginManager:
                 raise PluginError(f"plugin {info.key!r} requires {', '.join(missing)}, which is not installed")
 
     # -- start-up wiring --------------------------------------------------------------------
-    def call_one(self, key: str, hook_name: str, **kwargs):
-        """Call one plugin's implementation of a hook (start-up hooks whose results belong to it)."""
-        others = [self.pm.get_plugin(k) for k in self.plugins if k != key]
+    def call_one(self, owner: str, hook_name: str, **kwargs):
+        """Call one owner's implementation of a hook (start-up hooks whose results belong to it)."""
+        others = [self.pm.get_plugin(name) for name in self.owners if name != owner]
         return self.pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
 
     def init_app(self, app: Flask) -> None:
         from core.permissions import register_permissions
 
-        for key, info in self.plugins.items():
+        for owner in self.owners:
+            for perms in self.call_one(owner, "register_permissions"):
+                for perm in perms:
+                    if not perm.name.startswith(owner + "."):
+                        raise PluginError(f"{owner}: permission {perm.name!r} must start with {owner + '.'!r}")
+                    if owner in self.plugins:
+                        self.plugins[owner].permissions.append(perm)
+                    register_permissions(app, [perm])
+        for key in self.plugins:
             for blueprints in self.call_one(key, "register_blueprints"):
                 for bp in blueprints:
                     if bp.name != key:
                         raise PluginError(f"plugin {key!r}: blueprint must be named {key!r}, not {bp.name!r}")
                     app.register_blueprint(bp, url_prefix=f"/{key}")
                     self.blueprints[bp.name] = key
-            for perms in self.call_one(key, "register_permissions"):
-                for perm in perms:
-                    if not perm.name.startswith(key + "."):
-                        raise PluginError(f"plugin {key!r}: permission {perm.name!r} must start with {key + '.'!r}")
-                    info.permissions.append(perm)
-                    register_permissions(app, [perm])
         self.check_tables()
 
     def check_tables(self, mappers=None) -> None:
@@ -181,7 +193,7 @@ class PluginManager:
         _enabled, saved = self._foundation_state(foundation_id).get(key, (False, {}))
         return dict(saved)
 
-    def hook_for(self, foundation_id: int | None) -> "GatedHook":
+    def hook_for(self, foundation_id: int | None) -> GatedHook:
         return GatedHook(self, self.enabled_keys(foundation_id))
 
     def all_hooks(self):

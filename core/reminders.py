@@ -8,12 +8,9 @@ the reminder only runs where the plugin is switched on::
     from sqlalchemy.orm import selectinload
     from flask_babel import lazy_gettext as _l, format_date, gettext as _
 
-    from core.contributions import JobSpec
-    from core.models import Person, Team
-    from core.notifications import register_kind
-    from core.reminders import DateReminder, run_date_reminders
+    from core.api import DateReminder, JobSpec, Person, Team, run_date_reminders
 
-    register_kind("learning.expiry", _l("A certificate is about to expire"), default_channel="email")
+    # the kind "learning.expiry" is declared by the plugin's register_notification_kinds hook
 
     CERTIFICATE_EXPIRY = DateReminder(
         key="learning.expiry",
@@ -57,14 +54,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import Select, inspect, or_, select
 
+from core import clock
 from core.extensions import db
 from core.models import ReminderSweep
 from core.notifications.kinds import get_kind
@@ -96,7 +92,7 @@ class ReminderRun:
 
 
 def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return clock.today()
 
 
 def run_date_reminders(foundation, reminders: Iterable[DateReminder], today: date | None = None,

@@ -32,9 +32,9 @@ from flask import Flask
 from flask.cli import run_command
 from flask.helpers import get_debug_flag
 
+from core.clock import machine_utcnow
 from core.job_runs import jobs_to_catch_up, mark_interrupted, run_job
 from core.jobs import TIMEZONE, RegisteredJob, build_trigger, collect_jobs, registered_jobs
-from core.models import utcnow
 from core.plugins import plugin_manager
 from core.scheduler_lease import Lease, current_lease, new_holder_id
 
@@ -65,7 +65,7 @@ def serves_dev_requests(ctx: click.Context | None = None, environ=os.environ) ->
     return not (get_debug_flag() if reload is None else reload)
 
 
-def start_in_background(app: Flask) -> "LeasedScheduler":
+def start_in_background(app: Flask) -> LeasedScheduler:
     scheduler = LeasedScheduler(app)
     thread = threading.Thread(target=scheduler.run, name="journey-scheduler", daemon=True)
     thread.start()
@@ -75,7 +75,7 @@ def start_in_background(app: Flask) -> "LeasedScheduler":
     return scheduler
 
 
-def _stop_at_exit(scheduler: "LeasedScheduler", thread: threading.Thread) -> None:
+def _stop_at_exit(scheduler: LeasedScheduler, thread: threading.Thread) -> None:
     scheduler.stop()
     thread.join(timeout=10)
 
@@ -175,7 +175,7 @@ class LeasedScheduler:
         if lease.holder != self._seen_holder:
             self._seen_holder = lease.holder
             log.info("scheduler %s: waiting, lease held by %s", self.holder, lease.holder)
-        remaining = (lease.expires_at - utcnow()).total_seconds()
+        remaining = (lease.expires_at - machine_utcnow()).total_seconds()
         return min(max(remaining, 0) + POLL_MARGIN_SECONDS, self.seconds)
 
     def _db(self, action):

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from core.cli_foundation import foundation_by_slug
 from core.extensions import db
 from core.job_runs import MANUAL, run_job
 from core.jobs import JobError, describe_trigger, get_job, registered_jobs
@@ -44,19 +45,17 @@ def add_scheduler_commands(journey: AppGroup) -> None:
             last = f"{state.last_outcome} {state.last_started_at:%Y-%m-%d %H:%M} UTC" if state and state.last_outcome else "-"
             rows.append((job_id, describe_trigger(job.spec.trigger), "yes" if job.spec.per_foundation else "no", job.owner, last))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-        for row in rows:
-            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        for row in rows:  # every column padded but the last
+            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
 
     @jobs.command("run")
     @click.argument("job_id")
     @click.option("--foundation", "slug", help="Run a per-foundation job for this foundation only.")
     def jobs_run(job_id, slug):
         """Run job JOB_ID once now (for all its foundations unless --foundation is given)."""
-        from core.cli import _foundation
-
         try:
             job = get_job(job_id)
-            only = _foundation(slug) if slug else None
+            only = foundation_by_slug(slug) if slug else None
             runs = run_job(job, runner=f"{MANUAL}:{socket.gethostname()}:{os.getpid()}", only=only)
         except JobError as problem:
             raise click.ClickException(str(problem)) from None

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, select, update
 
+from core.clock import machine_utcnow
 from core.extensions import db
-from core.models import utcnow
 from core.models.jobs import SchedulerLease, insert_if_absent
 
 LEASE_NAME = "scheduler"
@@ -35,7 +35,7 @@ class LeaseInfo:
 
     @property
     def active(self) -> bool:
-        return self.expires_at > utcnow()
+        return self.expires_at > machine_utcnow()
 
 
 def current_lease() -> LeaseInfo | None:
@@ -55,7 +55,7 @@ class Lease:
 
     def acquire(self) -> bool:
         """Take the lease if it is free or expired, or renew it if it is ours; True when held."""
-        now = utcnow()
+        now = machine_utcnow()
         until = now + timedelta(seconds=self.seconds)
         table = SchedulerLease.__table__
         try:
@@ -87,6 +87,6 @@ class Lease:
         """Let a waiting scheduler take over at once (a clean stop)."""
         table = SchedulerLease.__table__
         db.session.execute(
-            update(table).where(table.c.name == LEASE_NAME, table.c.holder == self.holder).values(expires_at=utcnow())
+            update(table).where(table.c.name == LEASE_NAME, table.c.holder == self.holder).values(expires_at=machine_utcnow())
         )
         db.session.commit()

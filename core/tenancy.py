@@ -15,6 +15,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from core.extensions import db
 from core.models import TenantScoped
 
+
 def set_scope(foundation_ids: frozenset[int] | None) -> None:
     """``None`` means all foundations (group admins)."""
     g.tenant_ids = foundation_ids

@@ -1,7 +1,7 @@
 """Request-time wiring: sign-in, foundation scope, plugin gating, security headers, page context."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,15 +20,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
-# The administration drop-down of the menu: (permission, endpoint, label), shown to whoever holds the permission.
-ADMIN_MENU = [
-    ("core.manage_plugins", "admin.plugins", _l("Plugins")),
-    ("core.view_audit", "admin.audit_log", _l("Audit log")),
-    ("core.view_outbox", "admin.outbox", _l("Outbox")),
-    ("core.view_jobs", "admin.jobs", _l("Jobs")),
-]
-
-
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -46,8 +37,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
 
+    from core.admin import audit, jobs, outbox  # noqa: F401  (their routes join the admin blueprint)
     from core.admin.views import bp as admin_bp
-    import core.admin.audit, core.admin.jobs, core.admin.outbox  # noqa: E401,F401  (their routes join the admin blueprint)
     from core.auth.views import bp as auth_bp
     from core.home import bp as home_bp
     from core.notifications.views import bp as notifications_bp
@@ -140,11 +131,10 @@ def _page_context():
         **base,
         "acting_foundation": foundation,
         "switchable_foundations": switchable,
-        "plugin_nav": nav,
+        "main_menu": [item for item in nav if item.menu == "main"],
+        "admin_menu": [item for item in nav if item.menu == "admin"],
         "has_permission": lambda name, fid=None: has_permission(current_user, name, fid),
         "is_group_admin": is_group_admin(current_user),
-        "admin_menu": [(url_for(endpoint), label) for permission, endpoint, label in ADMIN_MENU
-                       if has_permission(current_user, permission, foundation_id)],
         "unread_count": unread_count(current_user),
     }
 

@@ -1,10 +1,8 @@
-"""Journey's own suite: core's fixtures (core/testing/fixtures.py) over every built-in plugin, the
-example plugin and the recording test plugin."""
+"""Journey's own suite: core's fixtures (core/testing/fixtures.py, loaded through the ``pytest11``
+entry point) over every built-in plugin, the example plugin and the recording test plugin."""
 from __future__ import annotations
 
 import pytest
-
-pytest_plugins = ["core.testing.fixtures"]
 
 PLUGINS = ["journey_hello", "tests.core.spyplugin", "plugins.flexwork", "plugins.learning", "plugins.onboarding",
            "plugins.wellbeing"]

@@ -6,15 +6,13 @@ logins for unknown addresses).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, current_app, render_template, request, stream_with_context
-from flask_babel import get_timezone, to_user_timezone, to_utc
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
@@ -22,16 +20,15 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from core import audit
+from core import audit, clock
 from core.admin.views import bp
+from core.exports import csv_response
 from core.extensions import db
 from core.models import AuditEvent, Foundation
 from core.permissions import admin_foundation_ids, has_permission, permission_required
 
 CSV_COLUMNS = ("at", "actor", "action", "target_type", "target_id", "target", "foundation", "details")
-CSV_CHUNK_CHARS = 16_384
 CSV_BATCH = 1000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _optional_int(value):
@@ -121,41 +118,14 @@ def audit_csv():
         return render_template("admin/audit.html", form=form, page=None, foundations={}, args={}), 400
     audit.record("audit.exported", details={"filters": {k: v for k, v in request.args.items() if v}})
     db.session.commit()
-    stamp = datetime.now(get_timezone()).strftime("%Y%m%d-%H%M")
-    return Response(
-        stream_with_context(_csv(_events(form, scope), _foundation_names())),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
-    )
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    return csv_response(f"audit-{stamp}.csv", CSV_COLUMNS, _rows(_events(form, scope), _foundation_names()))
 
 
-def _cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading apostrophe defuses them."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv(query: Select, foundations: dict[int, str]) -> Iterator[str]:
-    """Chunks of CSV for Dutch spreadsheets: UTF-8 with a byte-order mark and ';' between cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    buffer.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
+def _rows(query: Select, foundations: dict[int, str]) -> Iterator[list]:
     for event in db.session.scalars(query.execution_options(yield_per=CSV_BATCH)):
-        writer.writerow([
-            _cell(to_user_timezone(event.at).isoformat(timespec="seconds")),
-            _cell(event.actor_label),
-            _cell(event.action),
-            _cell(event.target_type),
-            _cell(event.target_id),
-            _cell(event.target_label),
-            _cell(foundations.get(event.foundation_id)),
-            _cell(json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True)),
-        ])
-        if buffer.tell() >= CSV_CHUNK_CHARS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        yield [
+            to_user_timezone(event.at).isoformat(timespec="seconds"), event.actor_label, event.action,
+            event.target_type, event.target_id, event.target_label, foundations.get(event.foundation_id),
+            json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True),
+        ]

@@ -1,14 +1,15 @@
 """Shared column helpers for models."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from core import clock
 from core.extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 class TenantScoped:

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from core.models.base import db, utcnow
+from core.clock import machine_utcnow
+from core.models.base import db
 
 JOB_OUTCOMES = ("running", "ok", "failed", "interrupted")
 
@@ -20,7 +21,7 @@ class JobRun(db.Model):
     job_id: Mapped[str] = mapped_column(String(200))
     foundation_id: Mapped[int | None] = mapped_column(ForeignKey("foundation.id", ondelete="CASCADE"))
     runner: Mapped[str] = mapped_column(String(200))  # the scheduler's lease holder id, or "manual:..."
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=machine_utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(String(12), default="running")
     error: Mapped[str | None] = mapped_column(Text)
@@ -42,7 +43,7 @@ class JobState(db.Model):
 
     __tablename__ = "job_state"
     job_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    known_since: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    known_since: Mapped[datetime] = mapped_column(DateTime, default=machine_utcnow)
     covered_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_finished_at: Mapped[datetime | None] = mapped_column(DateTime)

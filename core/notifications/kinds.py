@@ -1,23 +1,15 @@
-"""The registry of notification kinds: a key, a title people recognise on their preferences page,
-and the delivery a person gets until they choose another.
-
-Core registers its kinds below; a plugin registers its own at import time of its module, with keys
-starting with its plugin key::
-
-    from flask_babel import lazy_gettext as _l
-    from core.notifications import register_kind
-
-    register_kind("learning.expiry", _l("A certificate is about to expire"), default_channel="email")
-
-The registry is a constant table of the code (like the hook specs), so it is shared by every app
-in the process; registering the same kind again with the same values is harmless.
+"""The registry of notification kinds, one per app, filled at start-up from the
+``register_notification_kinds`` hook (core's own kinds come through the same hook, from
+``core.builtin``). A kind's key starts with its owner: ``core.message``, ``learning.expiry``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from core.contributions import NotificationKind
 from core.models.notifications import CHANNELS
 
 CHANNEL_TITLES = {
@@ -25,45 +17,41 @@ CHANNEL_TITLES = {
     "email": _l("E-mail immediately"),
     "digest": _l("Daily digest e-mail"),
 }
+_EXTENSION = "journey.notification_kinds"
 
 
-@dataclass(frozen=True)
-class NotificationKind:
-    key: str
-    title: str
-    default_channel: str = "email"
-
-    @property
-    def owner(self) -> str:
-        """``core`` or the key of the plugin that declared the kind."""
-        return self.key.split(".", 1)[0]
+class KindError(ValueError):
+    """A declared kind breaks the rules; raised at start-up."""
 
 
-_KINDS: dict[str, NotificationKind] = {}
+def init_app(app: Flask, manager) -> None:
+    """Collect core's and every plugin's kinds (``manager`` is the app's plugin manager)."""
+    for owner in manager.owners:
+        for kinds in manager.call_one(owner, "register_notification_kinds"):
+            register_kinds(app, owner, kinds or ())
 
 
-def register_kind(key: str, title, default_channel: str = "email") -> NotificationKind:
-    if "." not in key or len(key) > 80:
-        raise ValueError(f"notification kind {key!r} must be '<plugin or core>.<name>', at most 80 characters")
-    if default_channel not in CHANNELS:
-        raise ValueError(f"notification kind {key!r}: unknown channel {default_channel!r}")
-    kind = NotificationKind(key, title, default_channel)
-    known = _KINDS.get(key)
-    if known is not None and known != kind:
-        raise ValueError(f"notification kind {key!r} is registered twice with different values")
-    _KINDS[key] = kind
-    return kind
+def register_kinds(app: Flask, owner: str, kinds: Iterable[NotificationKind]) -> None:
+    """Add ``owner``'s kinds to the app's registry; a malformed or doubled kind fails start-up."""
+    registry = app.extensions.setdefault(_EXTENSION, {})
+    for kind in kinds:
+        if not isinstance(kind, NotificationKind):
+            raise KindError(f"{owner}: register_notification_kinds must return NotificationKind items, got {kind!r}")
+        if kind.owner != owner or "." not in kind.key or len(kind.key) > 80:
+            raise KindError(f"notification kind {kind.key!r} must be '{owner}.<name>', at most 80 characters")
+        if kind.default_channel not in CHANNELS:
+            raise KindError(f"notification kind {kind.key!r}: unknown channel {kind.default_channel!r}")
+        if kind.key in registry:
+            raise KindError(f"notification kind {kind.key!r} is registered twice")
+        registry[kind.key] = kind
 
 
 def get_kind(key: str) -> NotificationKind:
     try:
-        return _KINDS[key]
+        return current_app.extensions[_EXTENSION][key]
     except KeyError:
-        raise KeyError(f"unknown notification kind {key!r}; register it with register_kind()") from None
+        raise KeyError(f"unknown notification kind {key!r}; declare it in register_notification_kinds()") from None
 
 
 def all_kinds() -> list[NotificationKind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.key)
-
-
-register_kind("core.message", _l("Messages from your organisation"), "email")
+    return sorted(current_app.extensions.get(_EXTENSION, {}).values(), key=lambda kind: kind.key)

@@ -3,17 +3,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from core.extensions import db
+from core.cli_foundation import foundation_by_slug
 from core.i18n import in_english
-from core.models import Foundation
 from core.people.csv_import import import_people
-
-
-def register(journey: click.Group) -> None:
-    """Add the people commands to the ``flask journey`` group."""
-    journey.add_command(import_people_command)
 
 
 @click.command("import-people")
@@ -24,9 +17,7 @@ def register(journey: click.Group) -> None:
 @in_english
 def import_people_command(file, slug, dry_run):
     """Import people from CSV FILE. A file with any problem imports nobody."""
-    foundation = db.session.scalar(select(Foundation).where(Foundation.slug == slug))
-    if foundation is None:
-        raise click.ClickException(f"unknown foundation {slug!r}")
+    foundation = foundation_by_slug(slug)
     result = import_people(foundation.id, file.read(), dry_run=dry_run)
     for problem in result.problems():
         click.echo(problem, err=True)

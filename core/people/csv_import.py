@@ -5,146 +5,25 @@ in a spreadsheet: the header is row 1, the first person row 2.
 """
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core import audit, events
+from core import audit, clock, events
+from core.csv_files import CsvLayout, ImportResult, ImportRow, parse_date, parse_decimal, read_import
 from core.extensions import db
 from core.models import Team
 from core.people import service
 
-COLUMNS = (
-    "email", "first_name", "last_name", "person_type", "status", "team", "employee_number", "job_title",
-    "start_date", "end_date", "contract_hours", "locale",
+LAYOUT = CsvLayout(
+    columns=("email", "first_name", "last_name", "person_type", "status", "team", "employee_number", "job_title",
+             "start_date", "end_date", "contract_hours", "locale"),
+    required=("email", "first_name", "last_name"),
 )
-REQUIRED_COLUMNS = ("email", "first_name", "last_name")
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")  # ISO, and the Dutch day-month-year of HR exports
+COLUMNS = LAYOUT.columns
 COLUMN_OF_FIELD = {"team_id": "team"}  # service field names that differ from the CSV column
-
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; no row was looked at."""
-
-
-@dataclass
-class ImportRow:
-    number: int
-    cells: dict[str, str]
-    values: dict = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-
-    def add_error(self, column: str, message: str) -> None:
-        self.errors.append((column, message))
-
-
-@dataclass
-class ImportResult:
-    columns: list[str] = field(default_factory=list)
-    rows: list[ImportRow] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    imported: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not any(row.errors for row in self.rows)
-
-    def problems(self) -> list[str]:
-        """Every problem as one line, for the command line."""
-        lines = list(self.file_errors)
-        for row in self.rows:
-            lines += [_("Row %(n)d, %(column)s: %(message)s", n=row.number, column=c, message=m) for c, m in row.errors]
-        return lines
-
-
-# -- reading --------------------------------------------------------------------------------------
-
-def _header_name(cell: str) -> str:
-    return cell.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _dialect(header_line: str):
-    """The header names hold no delimiters, so the header line alone tells ';' from ','."""
-    try:
-        return csv.Sniffer().sniff(header_line, delimiters=";,")
-    except csv.Error:
-        return csv.excel
-
-
-def read_rows(content: bytes) -> tuple[list[str], list[ImportRow]]:
-    """The header's column names and the non-blank rows, keyed by column name."""
-    try:
-        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError:
-        raise FileProblem(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
-    if not text.strip():
-        raise FileProblem(_("The file is empty."))
-    # strict: a stray quote is an error rather than a silently shifted row
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text.splitlines()[0]), strict=True)
-    try:
-        header = [_header_name(cell) for cell in next(reader)]
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            row = ImportRow(number, {})
-            if len(cells) > len(header):
-                row.add_error(_("(no name)"), _("The row has more cells than the header has columns."))
-            for name, cell in zip(header, cells):
-                if name:
-                    row.cells[name] = cell.strip()
-                elif cell.strip():
-                    row.add_error(_("(no name)"), _("A value stands in a column without a name."))
-            rows.append(row)
-    except csv.Error as problem:
-        raise FileProblem(_("The file is not valid CSV (line %(n)d): %(problem)s", n=reader.line_num, problem=problem)) from None
-    return header, rows
-
-
-def header_problems(header: list[str]) -> list[str]:
-    problems = []
-    named = [name for name in header if name]
-    doubled = sorted({name for name in named if named.count(name) > 1})
-    if doubled:
-        problems.append(_("Columns appear more than once: %(names)s.", names=", ".join(doubled)))
-    unknown = [name for name in named if name not in COLUMNS]
-    if unknown:
-        problems.append(_("Unknown columns: %(names)s. Known columns: %(known)s.", names=", ".join(unknown), known=", ".join(COLUMNS)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in named]
-    if missing:
-        problems.append(_("Required columns are missing: %(names)s. The first line must name the columns.", names=", ".join(missing)))
-    return problems
-
-
-# -- checking -------------------------------------------------------------------------------------
-
-def parse_date(text: str) -> date | None:
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def parse_hours(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        hours = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not hours.is_finite():
-        raise ValueError(text)
-    return hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _team_ids_by_name(foundation_id: int) -> dict[str, list[int]]:
@@ -168,7 +47,7 @@ def _parse_row(row: ImportRow, teams: dict[str, list[int]], today: date) -> None
         except ValueError:
             row.add_error(column, _("Use a date like 2025-03-31 or 31-03-2025."))
     try:
-        values["contract_hours"] = parse_hours(cells.get("contract_hours", ""))
+        values["contract_hours"] = parse_decimal(cells.get("contract_hours", ""))
     except ValueError:
         row.add_error("contract_hours", _("Use a number of hours, like 32 or 28,5."))
     team_name = cells.get("team", "")
@@ -202,17 +81,11 @@ def _check_unique(rows: list[ImportRow], column: str, taken: set[str]) -> None:
 
 def check(foundation_id: int, content: bytes) -> ImportResult:
     """Read and check the whole file; changes nothing."""
-    try:
-        header, rows = read_rows(content)
-    except FileProblem as problem:
-        return ImportResult(file_errors=[str(problem)])
-    result = ImportResult(columns=[name for name in header if name in COLUMNS], rows=rows, file_errors=header_problems(header))
+    result = read_import(content, LAYOUT, _("The file has a header but no people."))
     if result.file_errors:
         return result
-    if not rows:
-        result.file_errors.append(_("The file has a header but no people."))
-        return result
-    teams, today = _team_ids_by_name(foundation_id), date.today()
+    rows = result.rows
+    teams, today = _team_ids_by_name(foundation_id), clock.today()
     for row in rows:
         _parse_row(row, teams, today)
     _check_unique(rows, "email", service.taken_emails(r.values["email"] for r in rows if r.values.get("email")))

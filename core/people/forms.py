@@ -9,39 +9,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.forms import DecimalCommaField, choices, optional_id
 from core.models import PERSON_STATUSES, PERSON_TYPES, REGIONS
 
-
-def choices(pairs, blank=None) -> list[SelectChoice]:
-    """Options from (value, label) pairs, after an optional blank option labelled ``blank``."""
-    options = [SelectChoice("", blank)] if blank is not None else []
-    return options + [SelectChoice(str(value), label) for value, label in pairs]
-
-
 LANGUAGE_CHOICES = choices([("nl", "Nederlands"), ("en", "English")])
-
-
-def optional_id(value) -> int | None:
-    """Coerce a select's value: blank means no choice."""
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
-class HoursField(DecimalField):
-    """Hours per week in a text box: shown with a decimal comma, accepting a comma or a point."""
-
-    def _value(self):
-        if self.raw_data:  # what the user typed, as typed
-            return self.raw_data[0]
-        return super()._value().replace(".", ",")
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value.replace(",", ".") for value in valuelist])
 
 
 class PersonForm(FlaskForm):
@@ -57,7 +31,7 @@ class PersonForm(FlaskForm):
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
-    contract_hours = HoursField(_l("Contract hours per week"), places=2, validators=[Optional()],
+    contract_hours = DecimalCommaField(_l("Contract hours per week"), places=2, validators=[Optional()],
                                 render_kw={"type": "text", "inputmode": "decimal"})
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 

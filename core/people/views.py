@@ -3,19 +3,30 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   session, stream_with_context, url_for)
-from flask_babel import format_decimal
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import audit
+from core import audit, pending_files
 from core.extensions import db
 from core.models import PERSON_STATUSES, PERSON_TYPES, Person, RoleAssignment, Team
-from core.people import csv_import, queries, service, uploads
+from core.people import csv_import, queries, service
 from core.people.csv_export import people_csv
 from core.people.forms import ImportForm, PersonForm, TeamForm
 from core.permissions import acting_foundation_id, managed_teams, permission_required
@@ -269,14 +280,14 @@ def _pending_import() -> tuple[dict, bytes] | None:
     pending = session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("foundation_id") != acting_foundation_id():
         return None
-    content = uploads.load(pending.get("token", ""))
+    content = pending_files.load(pending.get("token", ""))
     return (pending, content) if content is not None else None
 
 
 def _forget_import() -> None:
     pending = session.pop(IMPORT_SESSION_KEY, None)
     if pending:
-        uploads.discard(pending.get("token", ""))
+        pending_files.discard(pending.get("token", ""))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -290,7 +301,7 @@ def import_upload():
         else:
             _forget_import()
             session[IMPORT_SESSION_KEY] = {
-                "token": uploads.save(content),
+                "token": pending_files.save(content),
                 "foundation_id": acting_foundation_id(),
                 "filename": form.file.data.filename or "",
             }

@@ -1,5 +1,5 @@
 """The pytest plugin of Journey's fixtures: ``app``, ``db``, ``client``, ``runner``, ``make``,
-``login``, ``csrf_on`` and ``enable_plugin``.
+``login``, ``csrf_on``, ``enable_plugin`` and ``clock``.
 
 The suite runs on SQLite by default and on PostgreSQL when ``JOURNEY_TEST_DATABASE_URL`` is set.
 The schema is created once per test session; every test starts from empty tables. Plugins are not
@@ -9,16 +9,42 @@ discovered: the app loads the modules the ``journey_plugins`` fixture names (ove
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from core import clock as _clock
 from core import create_app
 from core.extensions import db as _db
 from core.plugin_switch import enable
 from core.plugins import plugin_manager
 from core.testing.factories import Factory
+
+# The suite's clock starts here, a Wednesday morning, in every test: no test depends on the day it runs.
+CLOCK_START = datetime(2026, 3, 4, 9, 30, tzinfo=_clock.ZONE)
+
+
+class Clock:
+    """The clock of a test: ``clock.set(moment, tick=False)`` moves it, ``clock.today()`` reads it."""
+
+    start = CLOCK_START
+    set = staticmethod(_clock.set_clock)
+    today = staticmethod(_clock.today)
+    now = staticmethod(_clock.now)
+
+    def forward(self, **delta) -> None:
+        """Move the clock on by ``timedelta(**delta)``, keeping it ticking or still as it is."""
+        _clock.move_clock(timedelta(**delta))
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Journey's clock set to ``CLOCK_START`` and ticking, for every test; back to real time after."""
+    _clock.set_clock(CLOCK_START)
+    yield Clock()
+    _clock.reset_clock()
 
 
 def database_url(tmp_path_factory) -> str:

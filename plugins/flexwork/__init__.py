@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from core.contributions import NavItem, Permission, PersonSection
-from core.hookspecs import hookimpl
-from core.permissions import has_permission
-from plugins.flexwork import notices  # noqa: F401  (registers the notification kinds, as core.notifications asks)
+
+from core.api import NavItem, Permission, PersonSection, has_permission, hookimpl
 
 KEY = "flexwork"
 TITLE = {"nl": "Flexibel werken", "en": "Flexible work"}
@@ -25,8 +23,7 @@ REQUIRES: tuple[str, ...] = ()
 
 @hookimpl
 def register_blueprints():
-    from plugins.flexwork import agreement_views, approvals, calendar_feed, swap_views, team_views, views  # noqa: F401  (routes)
-    from plugins.flexwork.blueprint import bp
+    from plugins.flexwork.views import bp
 
     return [bp]
 
@@ -41,6 +38,13 @@ def register_permissions():
         Permission("flexwork.oversee", _l("See every request of the foundation and hear of near deadlines"), ("hr_admin",)),
         Permission("flexwork.manage_agreements", _l("Record people's work agreements"), ("hr_admin",)),
     ]
+
+
+@hookimpl
+def register_notification_kinds():
+    from plugins.flexwork.notices import NOTIFICATION_KINDS
+
+    return NOTIFICATION_KINDS
 
 
 @hookimpl

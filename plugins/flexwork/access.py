@@ -6,10 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import tenancy
-from core.extensions import db
-from core.models import Person, Team
-from core.permissions import acting_foundation_id, has_permission, managed_teams
+from core.api import Person, Team, acting_foundation_id, db, get_or_404, has_permission, managed_teams
 from plugins.flexwork.models import FlexRequest, Swap
 
 
@@ -29,7 +26,7 @@ def _in_foundation(obj) -> None:
 def team_or_404(team_id: int, for_editing: bool = False) -> Team:
     """A team of the acting foundation that the viewer manages, oversees (HR) or — only to look at
     — belongs to."""
-    team = tenancy.get_or_404(Team, team_id)
+    team = get_or_404(Team, team_id)
     _in_foundation(team)
     if team.manager_id == current_user.id:
         return team

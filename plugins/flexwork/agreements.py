@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
-from core.extensions import db
+from core.api import db
 from plugins.flexwork.models import Agreement
 from plugins.flexwork.pattern import Block, blocks_to_json
 

@@ -1,37 +1,29 @@
 """iCalendar feed of one's own work pattern: one weekly-repeating event per block of each current
 or coming agreement, with approved swaps as exceptions. Downloadable when signed in, or subscribed
-to through a secret address (calendar apps cannot sign in)."""
+to through a secret address (calendar apps cannot sign in); the routes are in views/mine_calendar.py
+and views/public.py."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Response, abort, current_app, flash, redirect, url_for
+from flask import Response, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from icalendar import Calendar, Event
 from sqlalchemy import delete, or_, select
 
-from core import tenancy
-from core.extensions import db
-from core.models import Person, utcnow
-from core.permissions import permission_required
-from core.plugins import plugin_manager
-from core.reminders import local_today
+from core.api import Person, clock, db
 from plugins.flexwork.agreements import history
-from plugins.flexwork.blueprint import bp
 from plugins.flexwork.models import PLACE_TITLES, Agreement, FeedKey, Swap
 from plugins.flexwork.pattern import Block
 from plugins.flexwork.swaps import planned_week
 
-ZONE = ZoneInfo("Europe/Amsterdam")
 MAX_SWAPS = 50
 
 
 def _local(day: date, minutes: int) -> datetime:
-    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=ZONE)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=clock.ZONE)
 
 
 def _first_on_or_after(day: date, weekday: int) -> date:
@@ -41,7 +33,7 @@ def _first_on_or_after(day: date, weekday: int) -> date:
 def _event(uid: str, day: date, block: Block) -> Event:
     event = Event()
     event.add("uid", uid)
-    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstamp", clock.now().astimezone(UTC))
     event.add("summary", _("Work (%(place)s)", place=PLACE_TITLES[block.place]))
     event.add("location", str(PLACE_TITLES[block.place]))
     start = _local(day, block.start)
@@ -70,7 +62,7 @@ def build_calendar(person: Person, agreements: list[Agreement], swaps: list[tupl
             event = _event(f"flexwork-agreement-{agreement.id}-{index}@journey", first, block)
             rule = {"freq": "weekly"}
             if agreement.valid_to is not None:
-                rule["until"] = _local(agreement.valid_to, 23 * 60 + 59).astimezone(timezone.utc)
+                rule["until"] = _local(agreement.valid_to, 23 * 60 + 59).astimezone(UTC)
             event.add("rrule", rule)
             for day in given.get(block.day, []):
                 if agreement.in_force_on(day):
@@ -99,41 +91,26 @@ def _swaps_of(person: Person, today: date) -> list[tuple[Swap, list[Block]]]:
     return found
 
 
-def _feed(person: Person) -> Response:
-    today = local_today()
+def feed_response(person: Person) -> Response:
+    """The person's calendar as a download, in their own language (a calendar app sends none)."""
+    today = clock.today()
     with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = build_calendar(person, history(person.id), _swaps_of(person, today), today)
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'attachment; filename="work-pattern.ics"'})
 
 
-@bp.route("/calendar.ics")
-@login_required
-def calendar_download():
-    return _feed(current_user)
-
-
-@bp.route("/calendar/key", methods=["POST"])
-@permission_required("flexwork.request")
-def calendar_key():
-    """Make (or renew) the secret subscription address; an earlier address stops working."""
-    db.session.execute(delete(FeedKey).where(FeedKey.person_id == current_user.id))
-    db.session.add(FeedKey(foundation_id=current_user.foundation_id, person_id=current_user.id,
-                           key=secrets.token_urlsafe(32), created_at=utcnow()))
-    db.session.commit()
-    flash(_("Your calendar address is ready. Earlier addresses no longer work."), "success")
-    return redirect(url_for("flexwork.index") + "#calendar")
-
-
-@bp.route("/calendar/<key>.ics")
-def calendar_feed(key: str):
-    """Anonymous by design: the secret address is the credential."""
-    row = db.session.scalar(select(FeedKey).where(FeedKey.key == key).execution_options(all_tenants=True))
-    person = db.session.get(Person, row.person_id, execution_options={"all_tenants": True}) if row else None
-    if person is None or not person.is_active or not plugin_manager().is_enabled("flexwork", person.foundation_id):
-        abort(404)
-    tenancy.set_scope(frozenset({person.foundation_id}))
-    return _feed(person)
-
-
 def feed_key_of(person_id: int) -> str | None:
     return db.session.scalar(select(FeedKey.key).where(FeedKey.person_id == person_id))
+
+
+def renew_feed_key(person: Person) -> None:
+    """A new secret subscription address for the person; an earlier address stops working."""
+    db.session.execute(delete(FeedKey).where(FeedKey.person_id == person.id))
+    db.session.add(FeedKey(foundation_id=person.foundation_id, person_id=person.id,
+                           key=secrets.token_urlsafe(32), created_at=clock.utcnow()))
+
+
+def owner_of_key(key: str) -> Person | None:
+    """Whose feed the secret address opens, whatever foundation: the visitor is not signed in."""
+    row = db.session.scalar(select(FeedKey).where(FeedKey.key == key).execution_options(all_tenants=True))
+    return db.session.get(Person, row.person_id, execution_options={"all_tenants": True}) if row else None

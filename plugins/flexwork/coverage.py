@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from plugins.flexwork.pattern import DAY, Block
 
@@ -89,7 +90,7 @@ def _rule_gaps(rule: Rule, day: int, members: Sequence[Member]) -> list[Gap]:
         per_member.append(_union([(s, e) for s, e in spans if s < e]))
     points = sorted({rule.start, rule.end} | {t for spans in per_member for span in spans for t in span})
     found: list[Gap] = []
-    for low, high in zip(points, points[1:]):
+    for low, high in pairwise(points):
         present = sum(1 for spans in per_member if any(s <= low and high <= e for s, e in spans))
         if present >= rule.min_people:
             continue

@@ -14,9 +14,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import Person, Team, utcnow
-from core.reminders import local_today
+from core.api import Person, Team, clock, db
 from plugins.flexwork import wfw
 from plugins.flexwork.agreements import Terms, change_from
 from plugins.flexwork.jobs import grant_overdue
@@ -58,7 +56,7 @@ def seed(foundation, people: list[int], rng: random.Random, scale: str) -> None:
 # -- demo ---------------------------------------------------------------------------------------
 
 def seed_demo(foundation, people: list[int], rng: random.Random) -> None:
-    today = local_today()
+    today = clock.today()
     persons = db.session.scalars(select(Person).where(Person.id.in_(people)).order_by(Person.id)).all()
     team = db.session.scalar(select(Team).where(Team.foundation_id == foundation.id, Team.name == SECRETARIAT))
     secretaries = _secretaries(team, persons, today)
@@ -88,7 +86,7 @@ def _secretaries(team: Team | None, persons, today: date) -> dict[int, tuple[Blo
                                 job_title=SECRETARY))
     members = [p for p in persons if p.team_id == team.id and p.id != team.manager_id and p.contract_hours is not None]
     patterns = {}
-    for person, days in zip(members[:2], ([0, 1, 2], [0, 3, 4])):
+    for person, days in zip(members[:2], ([0, 1, 2], [0, 3, 4]), strict=False):
         person.job_title, person.contract_hours = SECRETARY, 24
         if person.start_date is None or person.start_date > today - timedelta(weeks=60):
             person.start_date = today - timedelta(weeks=60)
@@ -117,7 +115,7 @@ def _near_deadline(persons, today: date, rng: random.Random) -> None:
         hours = Decimal(person.contract_hours) - 4
         request = submit(person, Proposal("hours", Terms(hours, Decimal(0), pattern_for(float(hours), rng)), start,
                                           motivation="Minder uren om mantelzorg te kunnen geven."), submitted)
-        request.created_at = utcnow() - timedelta(days=(today - submitted).days)
+        request.created_at = clock.utcnow() - timedelta(days=(today - submitted).days)
 
 
 def _deemed_granted(foundation, persons, today: date, rng: random.Random) -> None:
@@ -140,7 +138,7 @@ TEMPLATES = {hours: [blocks_to_json(pattern_for(hours, random.Random(seed))) for
 
 def seed_bench(foundation, people: list[int], rng: random.Random) -> None:
     """Agreements for everyone with hours, and an open request for one in fifty, in batches."""
-    today = local_today()
+    today = clock.today()
     since = today - timedelta(days=400)
     ids = sorted(people)
     for start in range(0, len(ids), BATCH):
@@ -154,7 +152,7 @@ def seed_bench(foundation, people: list[int], rng: random.Random) -> None:
             pattern = rng.choice(TEMPLATES.get(int(hours)) or TEMPLATES[32])
             agreements.append({"foundation_id": foundation.id, "person_id": person_id, "contract_hours": hours,
                                "flex_hours": 0, "pattern": pattern, "valid_from": max(since, started or since),
-                               "valid_to": None, "created_at": utcnow()})
+                               "valid_to": None, "created_at": clock.utcnow()})
             if rng.random() < 0.02:
                 requests.append(_bench_request(foundation.id, person_id, hours, started, today, rng))
         if agreements:
@@ -175,5 +173,5 @@ def _bench_request(foundation_id: int, person_id: int, hours, started, today: da
         "pattern": rng.choice(TEMPLATES[32]), "start_date": start, "end_date": None, "trial_weeks": None,
         "motivation": "", "submitted_on": submitted, "decision_deadline": assessment.deadline,
         "hours_or_times": kind != "place", "in_time": assessment.in_time, "service_ok": assessment.service_ok,
-        "conditions": "", "reject_reason": "", "created_at": utcnow(),
+        "conditions": "", "reject_reason": "", "created_at": clock.utcnow(),
     }

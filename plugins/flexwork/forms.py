@@ -9,13 +9,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, SelectMultipleField,
-    StringField, TextAreaField, TimeField,
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
-from core.people.forms import HoursField, choices
+from core.api import DecimalCommaField, choices
 from plugins.flexwork.models import KIND_TITLES, PLACE_TITLES, WEEKDAY_TITLES, WEIGHTY_INTEREST_TITLES
 from plugins.flexwork.pattern import Block, problems
 
@@ -49,9 +59,9 @@ PROBLEM_TEXTS = {
 class PatternMixin:
     """Contract hours, flexible hours and the block grid, shared by requests and agreements."""
 
-    contract_hours = HoursField(_l("Contract hours per week"), places=2, validators=[InputRequired(), NumberRange(min=0, max=60)],
+    contract_hours = DecimalCommaField(_l("Contract hours per week"), places=2, validators=[InputRequired(), NumberRange(min=0, max=60)],
                                 render_kw={"type": "text", "inputmode": "decimal"})
-    flex_hours = HoursField(_l("Flexible hours per week you plan yourself"), places=2, default=Decimal(0),
+    flex_hours = DecimalCommaField(_l("Flexible hours per week you plan yourself"), places=2, default=Decimal(0),
                             validators=[Optional(), NumberRange(min=0, max=60)],
                             render_kw={"type": "text", "inputmode": "decimal"},
                             description=_l("Hours besides the fixed blocks below, to plan as you see fit."))
@@ -60,7 +70,7 @@ class PatternMixin:
     def fill_pattern(self, contract_hours, flex_hours, blocks) -> None:
         self.contract_hours.data = Decimal(contract_hours)
         self.flex_hours.data = Decimal(flex_hours or 0)
-        for row, block in zip(self.blocks, sorted(blocks)):
+        for row, block in zip(self.blocks, sorted(blocks), strict=False):
             row.day.data = str(block.day)
             row.start.data = _time(block.start)
             row.end.data = _time(block.end)

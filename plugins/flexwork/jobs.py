@@ -11,11 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.contributions import JobSpec
-from core.extensions import db
-from core.models import Person, Team
-from core.notifications import Draft, notify_many
-from core.reminders import DateReminder, local_today, run_date_reminders
+from core.api import DateReminder, Draft, JobSpec, Person, Team, clock, db, notify_many, run_date_reminders
 from plugins.flexwork import notices, request_flow
 from plugins.flexwork.models import OPEN_STATES, FlexRequest
 from plugins.flexwork.settings import hr_alert_days
@@ -96,11 +92,11 @@ TRIAL_ENDS = DateReminder(
 
 
 def run_deemed_granted(foundation) -> None:
-    grant_overdue(foundation.id, local_today())
+    grant_overdue(foundation.id, clock.today())
 
 
 def run_deadline_alerts(foundation) -> None:
-    alert_deadlines(foundation.id, local_today(), hr_alert_days(foundation.id))
+    alert_deadlines(foundation.id, clock.today(), hr_alert_days(foundation.id))
 
 
 def run_trial_reminders(foundation) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 from plugins.flexwork.pattern import WEEK, Block
 
@@ -179,7 +180,7 @@ def _rests(intervals: list[_Interval], span: int) -> list[tuple[int, int]]:
             merged[-1][1] = max(merged[-1][1], interval.end)
         else:
             merged.append([interval.start, interval.end])
-    rests = [(a[1], b[0]) for a, b in zip(merged, merged[1:])]
+    rests = [(a[1], b[0]) for a, b in pairwise(merged)]
     wrap_end = merged[0][0] + span
     if wrap_end > merged[-1][1]:
         rests.append((merged[-1][1], wrap_end))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import TenantScoped, db, utcnow
+from core.api import TenantScoped, clock, db
 from plugins.flexwork.pattern import Block, blocks_from_json
 
 WEEKDAY_TITLES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
@@ -80,7 +80,7 @@ class Agreement(PatternMixin, TenantScoped, db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("flexwork_request.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     person = relationship("Person", foreign_keys=[person_id])
 
@@ -120,7 +120,7 @@ class FlexRequest(PatternMixin, TenantScoped, db.Model):
     trial_end: Mapped[date | None] = mapped_column(Date)
     reject_category: Mapped[str | None] = mapped_column(String(40))
     reject_reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     person = relationship("Person", foreign_keys=[person_id])
     decided_by = relationship("Person", foreign_keys=[decided_by_id])
@@ -152,7 +152,7 @@ class CoverageRule(TenantScoped, db.Model):
     min_people: Mapped[int] = mapped_column(Integer, default=1)
     place: Mapped[str | None] = mapped_column(String(20))
     job_title: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     @property
     def weekday_list(self) -> list[int]:
@@ -189,7 +189,7 @@ class Swap(TenantScoped, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     auto_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     reject_reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     requester = relationship("Person", foreign_keys=[requester_id])
     partner = relationship("Person", foreign_keys=[partner_id])
@@ -214,4 +214,4 @@ class FeedKey(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)

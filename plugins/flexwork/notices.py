@@ -5,17 +5,22 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.extensions import db
-from core.models import ROLES, Person, RoleAssignment, Team
-from core.notifications import register_kind
-from core.permissions import all_permissions
+from core.api import ROLES, NotificationKind, Person, RoleAssignment, Team, all_permissions, db
 
-REQUEST_SUBMITTED = register_kind("flexwork.request_submitted", _l("A flexible-work request awaits your decision"), "email").key
-REQUEST_DECIDED = register_kind("flexwork.request_decided", _l("A decision on your flexible-work request"), "email").key
-DEEMED_GRANTED = register_kind("flexwork.deemed_granted", _l("A flexible-work request was granted by law"), "email").key
-DEADLINE_NEAR = register_kind("flexwork.deadline_near", _l("A flexible-work decision deadline is a week away"), "email").key
-TRIAL_ENDS = register_kind("flexwork.trial_ends", _l("A trial period of a work arrangement ends: time to evaluate"), "email").key
-SWAP = register_kind("flexwork.swap", _l("Swapping a working day with a colleague"), "in_app").key
+REQUEST_SUBMITTED = "flexwork.request_submitted"
+REQUEST_DECIDED = "flexwork.request_decided"
+DEEMED_GRANTED = "flexwork.deemed_granted"
+DEADLINE_NEAR = "flexwork.deadline_near"
+TRIAL_ENDS = "flexwork.trial_ends"
+SWAP = "flexwork.swap"
+NOTIFICATION_KINDS = [
+    NotificationKind(REQUEST_SUBMITTED, _l("A flexible-work request awaits your decision"), "email"),
+    NotificationKind(REQUEST_DECIDED, _l("A decision on your flexible-work request"), "email"),
+    NotificationKind(DEEMED_GRANTED, _l("A flexible-work request was granted by law"), "email"),
+    NotificationKind(DEADLINE_NEAR, _l("A flexible-work decision deadline is a week away"), "email"),
+    NotificationKind(TRIAL_ENDS, _l("A trial period of a work arrangement ends: time to evaluate"), "email"),
+    NotificationKind(SWAP, _l("Swapping a working day with a colleague"), "in_app"),
+]
 
 
 def manager_of(person: Person) -> Person | None:

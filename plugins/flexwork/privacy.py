@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
 
-from core.extensions import db
+from core.api import db
 from plugins.flexwork.models import Agreement, FeedKey, FlexRequest, Swap
 
 

@@ -6,8 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from core.extensions import db
-from core.models import Person
+from core.api import Person, db
 from plugins.flexwork.models import OPEN_STATES, FlexRequest, Swap
 
 

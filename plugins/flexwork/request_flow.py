@@ -14,10 +14,7 @@ from flask_babel import LazyString, format_date
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from core import audit
-from core.extensions import db
-from core.models import utcnow
-from core.notifications import notify
+from core.api import clock, db, notify, record_audit
 from plugins.flexwork import notices, wfw
 from plugins.flexwork.agreements import Terms, agreement_on, change_from, terms_of
 from plugins.flexwork.models import OPEN_STATES, FlexRequest
@@ -90,7 +87,7 @@ def _move(request: FlexRequest, from_states: tuple[str, ...], **values) -> None:
 
 
 def withdraw(request: FlexRequest) -> None:
-    _move(request, OPEN_STATES, state="withdrawn", decided_at=utcnow())
+    _move(request, OPEN_STATES, state="withdrawn", decided_at=clock.utcnow())
 
 
 def start_review(request: FlexRequest) -> None:
@@ -99,10 +96,10 @@ def start_review(request: FlexRequest) -> None:
 
 def approve(request: FlexRequest, manager, conditions: str = "", trial_weeks: int | None = None) -> None:
     trial_end = request.start_date + timedelta(weeks=trial_weeks) if trial_weeks else None
-    _move(request, OPEN_STATES, state="approved", decided_at=utcnow(), decided_by_id=manager.id,
+    _move(request, OPEN_STATES, state="approved", decided_at=clock.utcnow(), decided_by_id=manager.id,
           conditions=conditions or "", trial_end=trial_end)
     _put_in_force(request, manager.id)
-    audit.record("flexwork.request_approved", request, request.foundation_id,
+    record_audit("flexwork.request_approved", request, request.foundation_id,
                  {"person_id": request.person_id, "start": request.start_date.isoformat(),
                   "trial_end": trial_end.isoformat() if trial_end else None})
     _tell_employee(request)
@@ -113,18 +110,18 @@ def reject(request: FlexRequest, manager, reason: str, category: str | None = No
         raise ValueError("a rejection needs a reason")
     if request.hours_or_times and not category:
         raise ValueError("rejecting a change of hours or times needs a weighty-interest ground")
-    _move(request, OPEN_STATES, state="rejected", decided_at=utcnow(), decided_by_id=manager.id,
+    _move(request, OPEN_STATES, state="rejected", decided_at=clock.utcnow(), decided_by_id=manager.id,
           reject_reason=reason.strip(), reject_category=category or None)
-    audit.record("flexwork.request_rejected", request, request.foundation_id,
+    record_audit("flexwork.request_rejected", request, request.foundation_id,
                  {"person_id": request.person_id, "category": category})
     _tell_employee(request)
 
 
 def deem_granted(request: FlexRequest) -> None:
     """The act grants an hours or times request left undecided past its deadline, as asked."""
-    _move(request, OPEN_STATES, state="deemed_granted", decided_at=utcnow())
+    _move(request, OPEN_STATES, state="deemed_granted", decided_at=clock.utcnow())
     _put_in_force(request, None)
-    audit.record("flexwork.request_deemed_granted", request, request.foundation_id,
+    record_audit("flexwork.request_deemed_granted", request, request.foundation_id,
                  {"person_id": request.person_id, "deadline": request.decision_deadline.isoformat()}, actor=None)
     person = request.person
     subject = LazyString(lambda: _("A flexible-work request is granted by law"))

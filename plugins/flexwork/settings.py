@@ -8,7 +8,7 @@ from wtforms import FloatField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import NumberInput
 
-from core.plugins import plugin_manager
+from core.api import plugin_settings
 from plugins.flexwork.labour import LabourRules
 
 DEFAULTS = LabourRules()
@@ -34,8 +34,8 @@ class FlexworkSettingsForm(FlaskForm):
 
 
 def labour_rules(foundation_id: int) -> LabourRules:
-    return LabourRules.from_settings(plugin_manager().settings("flexwork", foundation_id))
+    return LabourRules.from_settings(plugin_settings("flexwork", foundation_id))
 
 
 def hr_alert_days(foundation_id: int) -> int:
-    return int(plugin_manager().settings("flexwork", foundation_id).get("hr_alert_days") or HR_ALERT_DAYS)
+    return int(plugin_settings("flexwork", foundation_id).get("hr_alert_days") or HR_ALERT_DAYS)

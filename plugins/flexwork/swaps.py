@@ -12,16 +12,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from core import audit
-from core.extensions import db
-from core.models import Person, utcnow
-from core.notifications import notify
+from core.api import Person, clock, db, notify, record_audit
 from plugins.flexwork import notices
 from plugins.flexwork.agreements import agreements_between, week_blocks
 from plugins.flexwork.models import SWAP_OPEN_STATES, Swap
 from plugins.flexwork.pattern import Block, problems, swap_day
 from plugins.flexwork.team_data import (
-    WORKING_STATUSES, apply_swaps, as_members, impact, member_ids, members_of, monday_of, rules_of, team_setting,
+    WORKING_STATUSES,
+    apply_swaps,
+    as_members,
+    impact,
+    member_ids,
+    members_of,
+    monday_of,
+    rules_of,
+    team_setting,
 )
 
 
@@ -118,10 +123,10 @@ def accept(swap: Swap) -> bool:
     """The colleague agrees; returns True when the team's setting approved it at once."""
     setting = team_setting(swap.team_id)
     auto = bool(setting and setting.auto_approve_swaps) and not swap_impact(swap)[0].after_gaps
-    now = utcnow()
+    now = clock.utcnow()
     if auto:
         _move(swap, ("proposed",), state="approved", partner_answered_at=now, decided_at=now, auto_approved=True)
-        audit.record("flexwork.swap_auto_approved", swap, swap.foundation_id,
+        record_audit("flexwork.swap_auto_approved", swap, swap.foundation_id,
                      {"requester_id": swap.requester_id, "partner_id": swap.partner_id}, actor=None)
         _tell_both(swap)
         return True
@@ -136,18 +141,18 @@ def accept(swap: Swap) -> bool:
 
 
 def decline(swap: Swap) -> None:
-    _move(swap, ("proposed",), state="declined", partner_answered_at=utcnow())
+    _move(swap, ("proposed",), state="declined", partner_answered_at=clock.utcnow())
     notify(swap.requester, notices.SWAP, _l("Your colleague declined the swap"), "",
            url=notices.link("flexwork.swap_page", swap_id=swap.id), dedupe_key=f"flexwork.swap.declined:{swap.id}")
 
 
 def withdraw(swap: Swap) -> None:
-    _move(swap, SWAP_OPEN_STATES, state="withdrawn", decided_at=utcnow())
+    _move(swap, SWAP_OPEN_STATES, state="withdrawn", decided_at=clock.utcnow())
 
 
 def approve(swap: Swap, manager: Person) -> None:
-    _move(swap, ("agreed",), state="approved", decided_at=utcnow(), decided_by_id=manager.id)
-    audit.record("flexwork.swap_approved", swap, swap.foundation_id,
+    _move(swap, ("agreed",), state="approved", decided_at=clock.utcnow(), decided_by_id=manager.id)
+    record_audit("flexwork.swap_approved", swap, swap.foundation_id,
                  {"requester_id": swap.requester_id, "partner_id": swap.partner_id})
     _tell_both(swap)
 
@@ -155,8 +160,8 @@ def approve(swap: Swap, manager: Person) -> None:
 def reject(swap: Swap, manager: Person, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
-    _move(swap, ("agreed",), state="rejected", decided_at=utcnow(), decided_by_id=manager.id, reject_reason=reason.strip())
-    audit.record("flexwork.swap_rejected", swap, swap.foundation_id,
+    _move(swap, ("agreed",), state="rejected", decided_at=clock.utcnow(), decided_by_id=manager.id, reject_reason=reason.strip())
+    record_audit("flexwork.swap_rejected", swap, swap.foundation_id,
                  {"requester_id": swap.requester_id, "partner_id": swap.partner_id})
     _tell_both(swap)
 

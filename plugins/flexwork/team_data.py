@@ -8,8 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.extensions import db
-from core.models import Person, Team
+from core.api import Person, Team, db
 from plugins.flexwork import coverage
 from plugins.flexwork.agreements import agreements_between, agreements_on, week_blocks
 from plugins.flexwork.models import Agreement, CoverageRule, Swap, TeamSetting

@@ -4,10 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.contributions import Widget
-from core.extensions import db
-from core.permissions import has_permission
-from core.reminders import local_today
+from core.api import Widget, clock, db, has_permission
 from plugins.flexwork import access, queues
 from plugins.flexwork.agreements import agreement_on
 from plugins.flexwork.models import OPEN_STATES, FlexRequest, Swap
@@ -15,7 +12,7 @@ from plugins.flexwork.settings import hr_alert_days
 
 
 def for_dashboard(user, foundation) -> list[Widget]:
-    today = local_today()
+    today = clock.today()
     found = []
     if has_permission(user, "flexwork.request", foundation.id):
         open_requests, asked = db.session.execute(select(  # both counts in one round trip

@@ -1,28 +1,22 @@
 """Journey plugin ``learning``: catalogue, sessions and enrolment, training records with
 certificates that expire, recertification, mandatory-training compliance, registrations and xAPI.
 
-This module wires the plugin into Journey; the work is done in the modules beside it. It declares
-one hook for other plugins, ``training_completed(person, course, record)`` (see ``hookspecs``).
+This module wires the plugin into Journey; the work is done in the modules beside it, loaded
+when a hook first needs them. It declares one hook for other plugins,
+``training_completed(person, course, record)`` (see ``hookspecs``).
+
+Documentation: docs/learning.md.
 """
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from core.contributions import NavItem, Permission
-from core.hookspecs import hookimpl
-from plugins.learning import hookspecs as HOOKSPECS  # noqa: N812  (the name core looks for)
-from plugins.learning import models  # noqa: F401  (the tables are known at start-up)
-from plugins.learning import notices  # noqa: F401  (registers the notification kinds)
-from plugins.learning import snapshot
-from plugins.learning.demo import seed_bench_data, seed_demo_data
-from plugins.learning.forms import LearningSettingsForm
-from plugins.learning.jobs import JOBS
-from plugins.learning.privacy import erase, export
-from plugins.learning.views import bp
-from plugins.learning.vocabulary import KEY
-from plugins.learning.widgets import dashboard, person_section
+from core.api import NavItem, Permission, hookimpl
+from plugins.learning import hookspecs
 
+KEY = "learning"
+HOOKSPECS = hookspecs  # the hooks learning declares for other plugins
 TITLE = {"nl": "Leren", "en": "Learning"}
 DESCRIPTION = {
     "nl": "Opleidingscatalogus, trainingen en inschrijvingen, certificaten met verloopdatum, verplichte scholing en "
@@ -32,11 +26,11 @@ DESCRIPTION = {
 }
 REQUIRES: tuple[str, ...] = ()
 
-__all__ = ["DESCRIPTION", "HOOKSPECS", "KEY", "REQUIRES", "TITLE"]
-
 
 @hookimpl
 def register_blueprints():
+    from plugins.learning.views import bp  # the routes register as the view modules load
+
     return [bp]
 
 
@@ -53,12 +47,23 @@ def register_permissions():
 
 
 @hookimpl
+def register_notification_kinds():
+    from plugins.learning.notices import NOTIFICATION_KINDS
+
+    return NOTIFICATION_KINDS
+
+
+@hookimpl
 def register_jobs():
+    from plugins.learning.jobs import JOBS
+
     return JOBS
 
 
 @hookimpl
 def plugin_settings_form():
+    from plugins.learning.forms import LearningSettingsForm
+
     return LearningSettingsForm
 
 
@@ -69,41 +74,57 @@ def nav_items(user, foundation):
 
 @hookimpl
 def dashboard_widgets(user, foundation):
+    from plugins.learning.widgets import dashboard
+
     return dashboard(user, foundation)
 
 
 @hookimpl
 def person_sections(person, viewer):
+    from plugins.learning.widgets import person_section
+
     return person_section(person, viewer)
 
 
 @hookimpl
 def person_hired(person):
+    from plugins.learning import snapshot
+
     snapshot.forget(person.foundation_id)  # requirements now apply to one more person
 
 
 @hookimpl
 def person_transferred(person):
+    from plugins.learning import snapshot
+
     snapshot.forget(person.foundation_id)  # team requirements may apply differently
 
 
 @hookimpl
 def person_leaving(person):
+    from plugins.learning import snapshot
+
     snapshot.forget(person.foundation_id)
 
 
 @hookimpl
 def privacy_export(person):
+    from plugins.learning.privacy import export
+
     return export(person)
 
 
 @hookimpl
 def privacy_erase(person):
+    from plugins.learning.privacy import erase
+
     erase(person)
 
 
 @hookimpl
 def seed_demo(foundation, people, rng, scale):
+    from plugins.learning.demo import seed_bench_data, seed_demo_data
+
     if scale == "bench":
         seed_bench_data(foundation, people, rng)
     else:

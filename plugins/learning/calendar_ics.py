@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -12,9 +12,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import utcnow
-from plugins.learning.clock import local_now, zone
+from core.api import clock, db
 from plugins.learning.models import CourseSession, Enrolment, FeedToken
 from plugins.learning.vocabulary import ENROLMENT_STATUSES
 
@@ -34,9 +32,9 @@ def _event(session: CourseSession, status: str | None = None) -> Event:
     event = Event()
     host = current_app.config["PUBLIC_URL"].split("//")[-1].split("/")[0].split(":")[0] or "journey"
     event.add("uid", f"learning-session-{session.id}@{host}")
-    event.add("dtstamp", datetime.now(timezone.utc))
-    event.add("dtstart", session.starts_at.replace(tzinfo=zone()))
-    event.add("dtend", session.ends_at.replace(tzinfo=zone()))
+    event.add("dtstamp", clock.utcnow().replace(tzinfo=UTC))
+    event.add("dtstart", session.starts_at.replace(tzinfo=clock.ZONE))
+    event.add("dtend", session.ends_at.replace(tzinfo=clock.ZONE))
     waiting = f" ({ENROLMENT_STATUSES['waitlisted']})" if status == "waitlisted" else ""
     event.add("summary", session.course.title + waiting)
     if session.location:
@@ -71,7 +69,7 @@ def feed_ics(person, sessions: Iterable[tuple[CourseSession, str | None]]) -> by
 def feed_sessions(person_id: int) -> list[tuple[CourseSession, str | None]]:
     """The person's sessions from the last 90 days on, as participant (enrolled or waiting) or
     trainer. Runs outside the tenancy scope on purpose: the feed is read without a sign-in."""
-    since = local_now() - timedelta(days=FEED_PAST_DAYS)
+    since = clock.local_now() - timedelta(days=FEED_PAST_DAYS)
     rows = db.session.execute(
         select(CourseSession, Enrolment.status)
         .outerjoin(Enrolment, (Enrolment.session_id == CourseSession.id) & (Enrolment.person_id == person_id))
@@ -95,5 +93,5 @@ def new_feed_token(person) -> str:
     if row is None:
         row = FeedToken(foundation_id=person.foundation_id, person_id=person.id, token_hash="")
         db.session.add(row)
-    row.token_hash, row.created_at = token_hash(token), utcnow()
+    row.token_hash, row.created_at = token_hash(token), clock.utcnow()
     return token

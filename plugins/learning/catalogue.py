@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from core.extensions import db
+from core.api import db
 from plugins.learning.models import Course, CourseSession, LearningPath, PathStep, Register
 
 

@@ -29,9 +29,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from core import request_cache
-from core.extensions import db
-from core.models import Person, Team
+from core.api import Person, Team, db, remember_for_request
 from plugins.learning.models import Course, Requirement, TrainingRecord, requirement_course
 from plugins.learning.vocabulary import EXPIRING_WITHIN_DAYS, FORECAST_HORIZONS, STATUSES
 
@@ -95,7 +93,7 @@ class Scope:
 
 def requirements_of(foundation_id: int) -> list[Requirement]:
     """The foundation's active requirements with their courses; read once per request."""
-    return request_cache.remember("learning_requirements", foundation_id, lambda: list(db.session.scalars(
+    return remember_for_request("learning_requirements", foundation_id, lambda: list(db.session.scalars(
         select(Requirement).where(Requirement.foundation_id == foundation_id, Requirement.active.is_(True))
         # Callers link to a requirement's courses; the rest of a course (its description) stays unloaded.
         .options(selectinload(Requirement.courses).load_only(Course.id, Course.code, Course.title))

@@ -1,7 +1,7 @@
 """Importing historical training records from CSV: check every row, then create all or none.
 
-Reading the file (encoding, delimiter, rows numbered as in a spreadsheet: the header is row 1)
-and dates are shared with core's people import (``core.people.csv_import``).
+Reading the file (encoding, delimiter, rows numbered as in a spreadsheet: the header is row 1),
+its header and dates come from ``core.api`` (``read_import``), as for core's people import.
 """
 from __future__ import annotations
 
@@ -11,33 +11,27 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import audit, events
-from core.extensions import db
-from core.models import Person
-from core.people.csv_import import FileProblem, ImportResult, ImportRow, parse_date, read_rows
+from core.api import (
+    CsvLayout,
+    ImportResult,
+    ImportRow,
+    Person,
+    commit_and_fire,
+    db,
+    parse_date,
+    read_import,
+    record_audit,
+)
 from plugins.learning.catalogue import visible_to
 from plugins.learning.models import Course, TrainingRecord
 from plugins.learning.records import create_record
 
-COLUMNS = ("email", "employee_number", "course_code", "completed_on", "expires_on", "score")
-REQUIRED_COLUMNS = ("course_code", "completed_on")
-
-
-def header_problems(header: list[str]) -> list[str]:
-    named = [name for name in header if name]
-    problems = []
-    doubled = sorted({name for name in named if named.count(name) > 1})
-    if doubled:
-        problems.append(_("Columns appear more than once: %(names)s.", names=", ".join(doubled)))
-    unknown = [name for name in named if name not in COLUMNS]
-    if unknown:
-        problems.append(_("Unknown columns: %(names)s. Known columns: %(known)s.", names=", ".join(unknown), known=", ".join(COLUMNS)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in named]
-    if "email" not in named and "employee_number" not in named:
-        missing.append("email / employee_number")
-    if missing:
-        problems.append(_("Required columns are missing: %(names)s. The first line must name the columns.", names=", ".join(missing)))
-    return problems
+LAYOUT = CsvLayout(
+    columns=("email", "employee_number", "course_code", "completed_on", "expires_on", "score"),
+    required=("course_code", "completed_on"),
+    one_of=(("email", "employee_number"),),
+)
+COLUMNS = LAYOUT.columns
 
 
 class _Lookups:
@@ -112,16 +106,10 @@ def _check_duplicates(rows: list[ImportRow], existing: set) -> None:
 
 def check(foundation_id: int, content: bytes, today: date) -> ImportResult:
     """Read and check the whole file; changes nothing."""
-    try:
-        header, rows = read_rows(content)
-    except FileProblem as problem:
-        return ImportResult(file_errors=[str(problem)])
-    result = ImportResult(columns=[n for n in header if n in COLUMNS], rows=rows, file_errors=header_problems(header))
+    result = read_import(content, LAYOUT, _("The file has a header but no records."))
     if result.file_errors:
         return result
-    if not rows:
-        result.file_errors.append(_("The file has a header but no records."))
-        return result
+    rows = result.rows
     lookups = _Lookups(foundation_id, rows)
     for row in rows:
         _check_row(row, lookups, today)
@@ -139,7 +127,7 @@ def import_records(foundation_id: int, content: bytes, today: date, actor=None, 
         v = row.values
         create_record(v["person"], v["course"], v["completed_on"], "import", score=v["score"],
                       expires_on=v["expires_on"], created_by=actor)
-    audit.record("learning.records_imported", foundation_id=foundation_id, actor=actor, details={"count": len(result.rows)})
-    events.commit()
+    record_audit("learning.records_imported", foundation_id=foundation_id, actor=actor, details={"count": len(result.rows)})
+    commit_and_fire()
     result.imported = len(result.rows)
     return result

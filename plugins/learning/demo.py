@@ -15,11 +15,18 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import Person, utcnow
-from plugins.learning.clock import local_today
-from plugins.learning.models import (Course, CourseSession, Enrolment, LearningPath, PathStep, Register, Registration,
-                                     Requirement, TrainingRecord)
+from core.api import Person, clock, db
+from plugins.learning.models import (
+    Course,
+    CourseSession,
+    Enrolment,
+    LearningPath,
+    PathStep,
+    Register,
+    Registration,
+    Requirement,
+    TrainingRecord,
+)
 from plugins.learning.records import CODE_ALPHABET, expiry_for
 
 BATCH = 5000
@@ -107,7 +114,7 @@ def _record(foundation_id: int, person_id: int, course: Course, completed_on: da
         "expires_on": expires_on, "grace_until": grace_until, "score": None, "source": source, "status": "verified",
         "session_id": None, "register_id": course.register_id, "points": course.accreditation_points,
         "verification_code": _code(rng), "evidence_name": None, "evidence_stored": None, "evidence_type": None,
-        "note": "", "created_by_id": None, "verified_by_id": None, "verified_at": utcnow(), "created_at": utcnow(),
+        "note": "", "created_by_id": None, "verified_by_id": None, "verified_at": clock.utcnow(), "created_at": clock.utcnow(),
         **extra,
     }
 
@@ -127,7 +134,7 @@ def _completed_for(status: str, course: Course, today: date, rng) -> date | None
 
 
 def seed_demo_data(foundation, people: list[int], rng) -> None:
-    today = local_today()
+    today = clock.today()
     courses = ensure_catalogue()
     ensure_requirements(foundation, courses)
     persons = db.session.scalars(select(Person).where(Person.id.in_(people)).order_by(Person.id)).all()
@@ -191,7 +198,7 @@ def _attend_past_sessions(foundation, sessions, persons, rng, records: list[dict
     upcoming: set[tuple[int, int]] = set()  # (person, course): one upcoming session per course each
     for session in sessions:
         people = rng.sample(active, min(len(active), session.capacity // 2))
-        past = session.starts_at.date() < local_today()
+        past = session.starts_at.date() < clock.today()
         for person in people:
             if not past:
                 if (person.id, session.course_id) in upcoming:
@@ -210,7 +217,7 @@ def _attend_past_sessions(foundation, sessions, persons, rng, records: list[dict
 
 def seed_bench_data(foundation, people: list[int], rng) -> None:
     """Requirements for the foundation and records for most people, bulk-inserted in batches."""
-    today = local_today()
+    today = clock.today()
     courses = ensure_catalogue()
     ensure_requirements(foundation, courses)
     trainer = people[0] if people else None

@@ -13,13 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.extensions import db
-from core.models import Person, utcnow
-from core.plugins import plugin_manager
-from plugins.learning import notices
-from plugins.learning.clock import local_now
+from core.api import Person, clock, db, plugin_settings
+from plugins.learning import KEY, notices
 from plugins.learning.models import CourseSession, Enrolment
-from plugins.learning.vocabulary import KEY, OPEN_ENROLMENT
+from plugins.learning.vocabulary import OPEN_ENROLMENT
 
 DEFAULT_CANCEL_DEADLINE_HOURS = 48
 
@@ -29,7 +26,7 @@ class EnrolmentRefused(ValueError):
 
 
 def cancel_deadline_hours(foundation_id: int) -> int:
-    return int(plugin_manager().settings(KEY, foundation_id).get("cancel_deadline_hours", DEFAULT_CANCEL_DEADLINE_HOURS))
+    return int(plugin_settings(KEY, foundation_id).get("cancel_deadline_hours", DEFAULT_CANCEL_DEADLINE_HOURS))
 
 
 def _lock_seats(session: CourseSession) -> None:
@@ -48,7 +45,7 @@ def _enrolled_count(session_id: int) -> int:
 def _check_open(session: CourseSession) -> None:
     if session.cancelled:
         raise EnrolmentRefused(_("This session is cancelled."))
-    if session.starts_at <= local_now():
+    if session.starts_at <= clock.local_now():
         raise EnrolmentRefused(_("This session has already started."))
 
 
@@ -68,7 +65,7 @@ def enrol(session: CourseSession, person: Person, actor, *, approval: bool = Fal
     enrolment.enrolled_by_id = actor.id if actor is not None else None
     enrolment.decided_by_id = None
     enrolment.attendance = enrolment.result = enrolment.score = None
-    enrolment.queued_at = utcnow()
+    enrolment.queued_at = clock.utcnow()
     if approval:
         enrolment.status = "requested"
     else:
@@ -110,10 +107,10 @@ def cancel(enrolment: Enrolment, actor, *, by_admin: bool = False) -> Enrolment 
     session = enrolment.session
     if enrolment.status not in OPEN_ENROLMENT:
         raise EnrolmentRefused(_("This enrolment is not open."))
-    if session.starts_at <= local_now():
+    if session.starts_at <= clock.local_now():
         raise EnrolmentRefused(_("This session has already started."))
     deadline = session.starts_at - timedelta(hours=cancel_deadline_hours(session.foundation_id))
-    if enrolment.status == "enrolled" and not by_admin and local_now() > deadline:
+    if enrolment.status == "enrolled" and not by_admin and clock.local_now() > deadline:
         raise EnrolmentRefused(_("Cancelling is possible until %(hours)d hours before the start. Ask HR.",
                                  hours=cancel_deadline_hours(session.foundation_id)))
     _lock_seats(session)
@@ -130,7 +127,7 @@ def fill_seats(session: CourseSession) -> list[Enrolment]:
     """Promote from the waiting list, first come first served, while seats are free (after a
     cancellation or a larger capacity). Call with the seats locked."""
     free = session.capacity - _enrolled_count(session.id)
-    if free <= 0 or session.cancelled or session.starts_at <= local_now():
+    if free <= 0 or session.cancelled or session.starts_at <= clock.local_now():
         return []
     waiting = db.session.scalars(
         select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status == "waitlisted")

@@ -5,13 +5,24 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.models import PERSON_TYPES
-from core.people.forms import HoursField as NumberField  # a decimal box taking a comma or a point
-from core.people.forms import choices, optional_id
+from core.api import PERSON_TYPES, choices, optional_id
+from core.api import DecimalCommaField as NumberField  # a decimal box taking a comma or a point
 from plugins.learning.vocabulary import ATTENDANCE, FORMATS, RESULTS, STATUSES, UNITS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

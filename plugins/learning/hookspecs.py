@@ -1,4 +1,5 @@
-"""Hooks the ``learning`` plugin declares for other plugins (``HOOKSPECS`` of the plugin module).
+"""Hooks the ``learning`` plugin declares for other plugins; the plugin module names this module
+``HOOKSPECS``.
 
 Listeners in other plugins mark their implementation ``@hookimpl(optionalhook=True)``, so they
 still start when ``learning`` is not installed. Like core's lifecycle events, these fire after
@@ -7,12 +8,25 @@ implementation on its own.
 """
 from __future__ import annotations
 
-from core.hookspecs import hookspec
+from typing import TYPE_CHECKING
+
+from core.api import hookspec
+
+if TYPE_CHECKING:
+    from core.api import Person
+    from plugins.learning.models import Course, TrainingRecord
 
 
 @hookspec
-def training_completed(person, course, record):
-    """``person`` (a ``Person``) has a verified training record ``record`` for ``course``: a
-    trainer marked them present, HR verified or imported it, or e-learning reported it over xAPI.
-    Fired after commit, foundation-gated, isolated. ``record.expires_on`` may be None (the course
-    does not expire)."""
+def training_completed(person: Person, course: Course, record: TrainingRecord) -> None:
+    """``person`` has a verified training record for ``course``: a trainer marked them present
+    (and not failed), HR verified or imported the record, or e-learning reported it over xAPI.
+
+    :param person: the person who completed the course.
+    :param course: the course completed.
+    :param record: the verified record; ``record.expires_on`` is None when the course does not
+        expire.
+
+    Calling rule: after commit, gated by the person's foundation, each implementation isolated.
+    """
+

@@ -10,17 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from core.contributions import JobSpec
-from core.extensions import db
-from core.models import Person, Team
-from core.plugins import plugin_manager
-from core.reminders import DateReminder, local_today, run_date_reminders
+from core.api import DateReminder, JobSpec, Person, Team, clock, db, plugin_settings, run_date_reminders
+from plugins.learning import KEY, snapshot
 from plugins.learning import enrolment as enrolments
-from plugins.learning import snapshot
-from plugins.learning.clock import local_now
 from plugins.learning.models import CourseSession, Enrolment, Registration, TrainingRecord
 from plugins.learning.registrations import points_earned
-from plugins.learning.vocabulary import KEY, OPEN_ENROLMENT
+from plugins.learning.vocabulary import OPEN_ENROLMENT
 
 DEFAULT_AUTO_ENROL_DAYS = 60
 REGISTRATION_OFFSETS = (-180, -90, -30)
@@ -107,12 +102,12 @@ def auto_enrol(foundation, today: date | None = None) -> int:
     number of days on the next session of that course with room, else on the first upcoming
     session's waiting list. People with an open enrolment for an upcoming session are skipped, so
     a second run enrols nobody twice. Returns the number enrolled."""
-    settings = plugin_manager().settings(KEY, foundation.id)
+    settings = plugin_settings(KEY, foundation.id)
     if not settings.get("auto_enrol"):
         return 0
-    today = today or local_today()
+    today = today or clock.today()
     horizon = today + timedelta(days=int(settings.get("auto_enrol_days") or DEFAULT_AUTO_ENROL_DAYS))
-    now = local_now()
+    now = clock.local_now()
     upcoming = aliased(CourseSession)
     already = exists().where(
         Enrolment.person_id == TrainingRecord.person_id, Enrolment.status.in_(OPEN_ENROLMENT),

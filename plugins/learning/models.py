@@ -13,11 +13,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import TenantScoped, db, utcnow
+from core.api import TenantScoped, clock, db
 
 requirement_course = Table(
     "learning_requirement_course",
@@ -60,7 +73,7 @@ class Course(db.Model):
     needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     xapi_activity_id: Mapped[str | None] = mapped_column(String(500), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     register: Mapped[Register | None] = relationship()
 
@@ -124,14 +137,14 @@ class Enrolment(TenantScoped, db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_session.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # place on the waiting list
+    queued_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)  # place on the waiting list
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     attendance: Mapped[str | None] = mapped_column(String(10))  # present | absent | no_show
     result: Mapped[str | None] = mapped_column(String(10))  # passed | failed
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     record_id: Mapped[int | None] = mapped_column(ForeignKey("learning_record.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     session: Mapped[CourseSession] = relationship()
     person = relationship("Person", foreign_keys=[person_id])
@@ -166,7 +179,7 @@ class TrainingRecord(TenantScoped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     person = relationship("Person", foreign_keys=[person_id])
     course: Mapped[Course] = relationship()
@@ -214,7 +227,7 @@ class ApiToken(TenantScoped, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(12))  # the first characters, to recognise it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -229,7 +242,7 @@ class XapiStatement(TenantScoped, db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[int | None] = mapped_column(ForeignKey("learning_record.id", ondelete="SET NULL"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
 
 class FeedToken(TenantScoped, db.Model):
@@ -239,7 +252,7 @@ class FeedToken(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
 
 class ComplianceSnapshot(TenantScoped, db.Model):
@@ -251,5 +264,5 @@ class ComplianceSnapshot(TenantScoped, db.Model):
     __table_args__ = (UniqueConstraint("foundation_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from core.notifications import notify, register_kind
-from plugins.learning.clock import zone
+from core.api import NotificationKind, clock, notify
 
-register_kind("learning.enrolment", _l("Enrolments, the waiting list and approvals of training"), "email")
-register_kind("learning.approval", _l("Training enrolments awaiting your approval"), "email")
-register_kind("learning.expiry", _l("A certificate of yours is about to expire"), "email")
-register_kind("learning.expired_team", _l("A certificate in your team has expired"), "email")
-register_kind("learning.registration", _l("Points still missing for a professional registration"), "email")
+NOTIFICATION_KINDS = [
+    NotificationKind("learning.enrolment", _l("Enrolments, the waiting list and approvals of training"), "email"),
+    NotificationKind("learning.approval", _l("Training enrolments awaiting your approval"), "email"),
+    NotificationKind("learning.expiry", _l("A certificate of yours is about to expire"), "email"),
+    NotificationKind("learning.expired_team", _l("A certificate in your team has expired"), "email"),
+    NotificationKind("learning.registration", _l("Points still missing for a professional registration"), "email"),
+]
 
 
 def _when(session) -> str:
-    return format_datetime(session.starts_at.replace(tzinfo=zone()), "medium")  # a local time, not UTC
+    return format_datetime(session.starts_at.replace(tzinfo=clock.ZONE), "medium")  # a local time, not UTC
 
 
 def session_url(session) -> str:

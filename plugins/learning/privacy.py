@@ -10,10 +10,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
+from core.api import db
 from plugins.learning import snapshot, uploads
-from plugins.learning.models import (CourseSession, Enrolment, FeedToken, Registration, TrainingRecord,
-                                     XapiStatement)
+from plugins.learning.models import CourseSession, Enrolment, FeedToken, Registration, TrainingRecord, XapiStatement
 
 ALL = {"all_tenants": True}  # HR may export someone of a foundation they administer from another
 

@@ -12,10 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import events
-from core.extensions import db
-from core.models import Person, Team, utcnow
-from core.permissions import has_permission
+from core.api import Person, Team, clock, db, fire_event, has_permission
 from plugins.learning import snapshot
 from plugins.learning.models import Course, TrainingRecord
 
@@ -39,7 +36,7 @@ def new_verification_code() -> str:
 def create_record(person: Person, course: Course, completed_on: date, source: str, *, verified: bool = True,
                   score: Decimal | None = None, session_id: int | None = None, created_by=None, note: str = "",
                   expires_on: date | None = None) -> TrainingRecord:
-    """Add a record (the caller commits with ``events.commit()``). ``expires_on`` overrides the
+    """Add a record (the caller commits with ``commit_and_fire()``). ``expires_on`` overrides the
     computed expiry (an imported certificate whose end date is known)."""
     computed, grace_until = expiry_for(course, completed_on)
     if expires_on is not None:
@@ -62,12 +59,12 @@ def create_record(person: Person, course: Course, completed_on: date, source: st
 def verify(record: TrainingRecord, actor=None) -> None:
     """Mark verified, give it a verification code and queue ``training_completed``."""
     record.status = "verified"
-    record.verified_at = utcnow()
+    record.verified_at = clock.utcnow()
     record.verified_by_id = actor.id if actor is not None else None
     record.verification_code = record.verification_code or new_verification_code()
     db.session.flush()
     snapshot.forget(record.foundation_id)
-    events.fire("training_completed", record.foundation_id, person=record.person, course=record.course, record=record)
+    fire_event("training_completed", record.foundation_id, person=record.person, course=record.course, record=record)
 
 
 def may_see_person(viewer, person: Person, foundation_id: int) -> bool:

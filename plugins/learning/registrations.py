@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
+from core.api import db
 from plugins.learning.models import Registration, TrainingRecord
 
 

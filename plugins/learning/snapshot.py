@@ -15,9 +15,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.extensions import db
-from core.models import utcnow
-from plugins.learning.clock import local_today
+from core.api import clock, db
 from plugins.learning.compliance import Scope, counts, requirements_of
 from plugins.learning.models import ComplianceSnapshot, Requirement
 
@@ -31,14 +29,14 @@ def foundation_counts(foundation_id: int, requirements: list[Requirement], today
     snapshot when it is fresh and about these requirements, else counted now and stored."""
     row = db.session.scalar(select(ComplianceSnapshot).where(ComplianceSnapshot.foundation_id == foundation_id))
     wanted = {str(r.id) for r in requirements}
-    if row is not None and row.day == today and row.computed_at >= utcnow() - MAX_AGE and set(row.counts) == wanted:
+    if row is not None and row.day == today and row.computed_at >= clock.utcnow() - MAX_AGE and set(row.counts) == wanted:
         return {int(k): Counter(v) for k, v in row.counts.items()}, row.computed_at
     result = counts(Scope(foundation_id), requirements, today)
     return result, _store(foundation_id, today, result)
 
 
 def _store(foundation_id: int, today: date, result: dict[int, Counter]) -> datetime:
-    now = utcnow()
+    now = clock.utcnow()
     values = {"day": today, "computed_at": now, "counts": {str(k): dict(v) for k, v in result.items()}}
     try:
         with db.session.begin_nested():  # two requests may count at once: the second one's insert just yields
@@ -56,7 +54,7 @@ def _store(foundation_id: int, today: date, result: dict[int, Counter]) -> datet
 
 def refresh(foundation) -> None:
     """The job: count the foundation afresh (where learning is on)."""
-    _store(foundation.id, local_today(), counts(Scope(foundation.id), requirements_of(foundation.id), local_today()))
+    _store(foundation.id, clock.today(), counts(Scope(foundation.id), requirements_of(foundation.id), clock.today()))
 
 
 def forget(foundation_id: int) -> None:

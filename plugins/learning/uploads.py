@@ -6,8 +6,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from core import uploads as core_uploads
-from core.uploads import FileType, UploadFolder
+from core.api import FileType, UploadFolder
+from core.api import read_checked as read_checked_upload
 from plugins.learning.models import TrainingRecord
 from plugins.learning.vocabulary import EVIDENCE_MAX_MB, EVIDENCE_TYPES
 
@@ -20,7 +20,7 @@ def path_of(record: TrainingRecord) -> Path:
 
 def read_checked(upload: FileStorage | None) -> tuple[bytes, FileType, str]:
     """``(content, type, safe original name)`` of an acceptable certificate; else UploadRefused."""
-    return core_uploads.read_checked(upload, EVIDENCE_TYPES, EVIDENCE_MAX_MB)
+    return read_checked_upload(upload, EVIDENCE_TYPES, EVIDENCE_MAX_MB)
 
 
 def attach(record: TrainingRecord, content: bytes, kind: FileType, original_name: str) -> None:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.uploads import FileType
-
-KEY = "learning"
+from core.api import FileType
 
 FORMATS = {
     "e-learning": _l("E-learning"),

@@ -5,12 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from core.contributions import PersonSection, Widget
-from core.extensions import db
-from core.models import Person
-from core.permissions import acting_foundation_id, has_permission, managed_team_ids
-from plugins.learning import compliance, overview, snapshot
-from plugins.learning.clock import local_now, local_today
+from core.api import Person, PersonSection, Widget, acting_foundation_id, clock, db, has_permission, managed_team_ids
+from plugins.learning import compliance, learner, snapshot
 from plugins.learning.models import Enrolment, TrainingRecord
 from plugins.learning.records import may_see_person
 from plugins.learning.vocabulary import STATUSES
@@ -18,7 +14,7 @@ from plugins.learning.vocabulary import STATUSES
 ATTENTION = ("overdue", "expired", "expiring", "missing")
 
 
-def _headline(line: overview.RequirementLine) -> str:
+def _headline(line: learner.RequirementLine) -> str:
     title, days = line.requirement.title, line.days_left
     if line.cell.status == "expiring":
         return ngettext("%(title)s expires in %(num)d day", "%(title)s expires in %(num)d days", days, title=title)
@@ -30,11 +26,11 @@ def _headline(line: overview.RequirementLine) -> str:
 
 
 def mine(user, foundation) -> Widget:
-    lines = overview.requirement_lines(user, local_today())
+    lines = learner.requirement_lines(user, clock.today())
     urgent = [line for line in lines if line.cell.status in ATTENTION]
     alerts = [{"text": _headline(line), "status": line.cell.status,
               "course_id": line.requirement.courses[0].id if line.requirement.courses else None} for line in urgent[:3]]
-    upcoming = overview.upcoming_enrolments(user, local_now(), limit=1)
+    upcoming = learner.upcoming_enrolments(user, clock.local_now(), limit=1)
     return Widget(title=_("My training"), template="learning/widget_mine.html", order=40,
                   context={"alerts": alerts, "compliant": len(lines) - len(urgent), "total": len(lines),
                            "next": upcoming[0] if upcoming else None, "statuses": STATUSES})
@@ -46,7 +42,7 @@ def team(user, foundation) -> Widget | None:
         return None
     requirements = compliance.requirements_of(foundation.id)
     scope = compliance.Scope(foundation.id, team_ids=team_ids)
-    totals = compliance.total_counts(compliance.counts(scope, requirements, local_today()))
+    totals = compliance.total_counts(compliance.counts(scope, requirements, clock.today()))
     pending = db.session.scalar(
         select(func.count(Enrolment.id)).join(Person, Person.id == Enrolment.person_id)
         .where(Enrolment.status == "requested", Person.team_id.in_(team_ids))
@@ -57,7 +53,7 @@ def team(user, foundation) -> Widget | None:
 
 def hr(user, foundation) -> Widget:
     requirements = compliance.requirements_of(foundation.id)
-    per_requirement, _as_of = snapshot.foundation_counts(foundation.id, requirements, local_today())
+    per_requirement, _as_of = snapshot.foundation_counts(foundation.id, requirements, clock.today())
     totals = compliance.total_counts(per_requirement)
     pending = db.session.scalar(select(func.count(TrainingRecord.id)).where(
         TrainingRecord.foundation_id == foundation.id, TrainingRecord.status == "pending"))
@@ -81,6 +77,6 @@ def person_section(person, viewer) -> list[PersonSection]:
     if person.id == viewer.id or not may_see_person(viewer, person, fid):
         return []
     return [PersonSection(key="learning", title=_("Training"), template="learning/person_section.html", order=40,
-                          context={"lines": overview.requirement_lines(person, local_today()),
-                                   "records": overview.records_of(person, limit=10), "statuses": STATUSES,
+                          context={"lines": learner.requirement_lines(person, clock.today()),
+                                   "records": learner.records_of(person, limit=10), "statuses": STATUSES,
                                    "never": compliance.NEVER})]

@@ -16,17 +16,14 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core import events
-from core.extensions import db
-from core.models import Person, utcnow
+from core.api import Person, clock, commit_and_fire, db
 from plugins.learning.catalogue import visible_to
-from plugins.learning.clock import zone
 from plugins.learning.models import ApiToken, Course, XapiStatement
 from plugins.learning.records import create_record
 
@@ -85,7 +82,7 @@ def authenticate(header: str) -> ApiToken | None:
         .execution_options(all_tenants=True)
     )
     if token is not None:
-        token.last_used_at = utcnow()
+        token.last_used_at = clock.utcnow()
     return token
 
 
@@ -137,15 +134,15 @@ def _activity_id(statement: dict, where: str) -> str:
 def _completed_on(statement: dict, where: str) -> date:
     raw = statement.get("timestamp")
     if raw is None:
-        return datetime.now(zone()).date()
+        return clock.today()
     try:
         moment = datetime.fromisoformat(str(raw))
     except ValueError:
         raise StatementRejected(f"{where}: timestamp is not an ISO 8601 date-time") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(zone())
-    if local.date() > datetime.now(zone()).date():
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(clock.ZONE)
+    if local.date() > clock.today():
         raise StatementRejected(f"{where}: timestamp lies in the future")
     return local.date()
 
@@ -223,7 +220,7 @@ def store(accepted: list[Accepted], foundation_id: int, retry: bool = True) -> l
         db.session.add(XapiStatement(foundation_id=foundation_id, statement_id=item.statement_id,
                                      content_hash=item.content_hash, record_id=record.id, person_id=item.person.id))
     try:
-        events.commit()
+        commit_and_fire()
     except IntegrityError:  # the same statement arrived in a parallel request: it is stored once
         db.session.rollback()
         if not retry:

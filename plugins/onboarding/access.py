@@ -12,10 +12,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
-from core import tenancy
-from core.extensions import db
-from core.models import Team
-from core.permissions import acting_foundation_id, has_permission
+from core.api import Team, acting_foundation_id, db, get_or_404, has_permission
 from plugins.onboarding.models import OnboardingJourney, OnboardingJourneyTask
 
 MANAGE = "onboarding.manage"
@@ -60,11 +57,11 @@ def _in_acting_foundation(obj):
 
 
 def journey_or_404(journey_id: int) -> OnboardingJourney:
-    return _in_acting_foundation(tenancy.get_or_404(OnboardingJourney, journey_id))
+    return _in_acting_foundation(get_or_404(OnboardingJourney, journey_id))
 
 
 def task_or_404(task_id: int) -> OnboardingJourneyTask:
-    return _in_acting_foundation(tenancy.get_or_404(OnboardingJourneyTask, task_id))
+    return _in_acting_foundation(get_or_404(OnboardingJourneyTask, task_id))
 
 
 def task_to_do_or_404(user, task_id: int) -> OnboardingJourneyTask:

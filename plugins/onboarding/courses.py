@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.extensions import db
+from core.api import db
 from plugins.onboarding import journeys
 from plugins.onboarding.models import OnboardingJourney, OnboardingJourneyTask
 

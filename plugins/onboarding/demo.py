@@ -15,10 +15,7 @@ from functools import lru_cache
 
 from sqlalchemy import insert, select
 
-from core.demo import ACCOUNTS as DEMO_ACCOUNTS
-from core.extensions import db
-from core.models import Person, Team, utcnow
-from core.reminders import local_today
+from core.api import DEMO_EMAILS, Person, Team, clock, db
 from plugins.onboarding import journeys, uploads, workdays
 from plugins.onboarding.feedback import CHECKPOINTS
 from plugins.onboarding.models import (
@@ -139,7 +136,7 @@ OFFBOARDING = [
     _task("Laptop en telefoon inleveren", 0),
     _task("Eindafrekening en getuigschrift", 7, role="hr"),
 ]
-# (name, kind, tasks, criteria); criteria "team" names a team index in core.demo.TEAMS
+# (name, kind, tasks, criteria); criteria "team" names a team index in core's demo teams
 TEMPLATES = {
     "ggz": [
         ("Inwerken zorgprofessionals GGZ", "onboarding", CLINICAL, {"person_type": "employee"}),
@@ -218,9 +215,9 @@ def seed_demo_data(foundation, people: list[int], rng) -> None:
     by_kind = {}
     for template in templates:
         by_kind.setdefault(template.kind, template)
-    accounts = {account[0] for account in DEMO_ACCOUNTS}
+    accounts = DEMO_EMAILS
     members = db.session.scalars(select(Person).where(Person.id.in_(people)).order_by(Person.id)).all()
-    today = local_today()
+    today = clock.today()
     newcomer = next((p for p in members if p.email == "nieuw.ggz@example.org"), None)
     if newcomer is not None:
         _demo_newcomer(newcomer, today, rng)
@@ -236,12 +233,12 @@ def seed_demo_data(foundation, people: list[int], rng) -> None:
     main = templates[0]
     finished = [p for p in reversed(pool[1:]) if fits[p.id] is main][:COMPLETED]
     others = [p for p in pool if p not in finished]
-    for (days, state), person in zip(SCENARIOS, others):
+    for (days, state), person in zip(SCENARIOS, others, strict=False):
         if fits[person.id] is not None:
             _demo_journey(person, fits[person.id], today + timedelta(days=days), state, today, rng)
     for person in finished:
         _demo_journey(person, main, today - timedelta(days=rng.randint(120, 200)), "completed", today, rng)
-    for kind, days, person in zip(("transfer", "offboarding"), (-3, 20), others[len(SCENARIOS) :]):
+    for kind, days, person in zip(("transfer", "offboarding"), (-3, 20), others[len(SCENARIOS) :], strict=False):
         if kind in by_kind:
             _demo_journey(person, by_kind[kind], today + timedelta(days=days), "open", today, rng)
     db.session.flush()
@@ -277,7 +274,7 @@ def _demo_journey(person: Person, template: OnboardingTemplate, start: date, sta
             late.status, late.done_at, late.done_by_id, late.response = "open", None, None, {}
     journeys.refresh_status(journey)
     if state == "cancelled":
-        journey.status, journey.cancelled_at = "cancelled", utcnow()
+        journey.status, journey.cancelled_at = "cancelled", clock.utcnow()
     if state == "completed":
         journey.completed_at = max(t.done_at for t in journey.tasks)
         db.session.flush()
@@ -343,7 +340,7 @@ def seed_bench_data(foundation, people: list[int], rng) -> None:
     managers = dict(
         db.session.execute(select(Team.id, Team.manager_id).where(Team.foundation_id == foundation.id)).all()
     )
-    today = local_today()
+    today = clock.today()
     rows = _bench_people(foundation.id, people)
     while batch := list(itertools.islice(rows, BATCH // 10)):
         journeys_rows, owners = [], []
@@ -374,7 +371,7 @@ def seed_bench_data(foundation, people: list[int], rng) -> None:
         ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), journeys_rows).all()
         task_rows = [
             row
-            for journey_id, journey_row, owner in zip(ids, journeys_rows, owners)
+            for journey_id, journey_row, owner in zip(ids, journeys_rows, owners, strict=True)
             for row in _bench_tasks(journey_id, journey_row, owner, plans, today, rng)
         ]
         for start in range(0, len(task_rows), BATCH):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.extensions import db
+from core.api import db
 from plugins.onboarding.models import OnboardingFeedback, OnboardingJourney
 from plugins.onboarding.vocabulary import INVITED_KINDS
 

@@ -17,17 +17,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.models import PERSON_TYPES
+from core.api import PERSON_TYPES, choices
 from plugins.onboarding.vocabulary import FILE_TYPES, JOURNEY_STATUSES, KINDS, ROLES, TASK_TYPES
-
-
-def choices(pairs, blank=None) -> list[SelectChoice]:
-    """Options for a select (wtforms 3.3 retires plain tuples); ``blank`` labels an empty first one."""
-    options = [SelectChoice("", blank)] if blank is not None else []
-    return options + [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def _int_or_none(value):

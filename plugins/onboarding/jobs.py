@@ -1,8 +1,9 @@
 """Scheduled work, per foundation: reminders, the managers' weekly digest, and the retention purge.
 
-Reminders are rules for ``core.reminders``: the assignee two working days before a task is due
-(the task's ``remind_on``) and the day after it became overdue; HR three days before the start
-when a required pre-boarding upload is missing; the newcomer at day 30 and day 90 for feedback.
+Reminders are rules for core's date reminders (``run_date_reminders``): the assignee two working
+days before a task is due (the task's ``remind_on``) and the day after it became overdue; HR three
+days before the start when a required pre-boarding upload is missing; the newcomer at day 30 and
+day 90 for feedback.
 Every notification has a dedupe key, so a job run twice sends once.
 """
 
@@ -15,12 +16,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from core.contributions import JobSpec
-from core.extensions import db
-from core.models import Person, RoleAssignment, Team
-from core.notifications import Draft, notify_many
-from core.plugins import plugin_manager
-from core.reminders import DateReminder, local_today, run_date_reminders
+from core.api import (
+    DateReminder,
+    Draft,
+    JobSpec,
+    Person,
+    RoleAssignment,
+    Team,
+    clock,
+    db,
+    notify_many,
+    plugin_settings,
+    run_date_reminders,
+)
 from plugins.onboarding import journeys, notices
 from plugins.onboarding.feedback import CHECKPOINTS
 from plugins.onboarding.models import OnboardingJourney, OnboardingJourneyTask
@@ -181,7 +189,7 @@ def send_reminders(foundation, today: date | None = None):
 def send_manager_digest(foundation, today: date | None = None) -> int:
     """One notification per manager with open items: their own open tasks and their teams'
     newcomers' overdue tasks. Returns how many were made."""
-    today = today or local_today()
+    today = today or clock.today()
     foundation_id = foundation.id
     task, journey = OnboardingJourneyTask, OnboardingJourney
     own = dict(
@@ -248,8 +256,8 @@ def send_manager_digest(foundation, today: date | None = None) -> int:
 
 def purge_finished(foundation, today: date | None = None) -> int:
     """Delete journeys finished longer ago than the foundation's retention, with their files."""
-    today = today or local_today()
-    days = plugin_manager().settings("onboarding", foundation.id).get("retention_days", DEFAULT_RETENTION_DAYS)
+    today = today or clock.today()
+    days = plugin_settings("onboarding", foundation.id).get("retention_days", DEFAULT_RETENTION_DAYS)
     cutoff = datetime.combine(today - timedelta(days=days), time.min)
     closed_at = case(
         (OnboardingJourney.status == "completed", OnboardingJourney.completed_at), else_=OnboardingJourney.cancelled_at

@@ -12,12 +12,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from core import audit
-from core.extensions import db
-from core.models import Person, Team, utcnow
-from core.notifications import notify
-from core.plugins import plugin_manager
-from core.reminders import local_today
+from core.api import Person, Team, clock, db, notify, plugin_settings, record_audit
 from plugins.onboarding import notices, uploads, workdays
 from plugins.onboarding.models import (
     OnboardingFeedback,
@@ -117,7 +112,7 @@ def start_journey(person: Person, template: OnboardingTemplate, start_date: date
         kind=template.kind,
         status="open",
         start_date=start_date,
-        invited_on=local_today(),
+        invited_on=clock.today(),
         started_by_id=actor.id if actor is not None else None,
     )
     db.session.add(journey)
@@ -137,7 +132,7 @@ def start_journey(person: Person, template: OnboardingTemplate, start_date: date
     refresh_status(journey)
     db.session.flush()
     if actor is not None:
-        audit.record(
+        record_audit(
             "onboarding.journey_started",
             person,
             person.foundation_id,
@@ -195,9 +190,9 @@ def _start_automatically(person: Person, kinds: tuple[str, ...], start_date: dat
 def on_hired(person: Person) -> OnboardingJourney | None:
     """A new person gets an onboarding (volunteers: a volunteer) journey, unless they started
     long ago: an import of the existing staff must not send everyone through onboarding."""
-    today = local_today()
+    today = clock.today()
     start = person.start_date or today
-    backdate = plugin_manager().settings("onboarding", person.foundation_id).get("backdate_days", DEFAULT_BACKDATE_DAYS)
+    backdate = plugin_settings("onboarding", person.foundation_id).get("backdate_days", DEFAULT_BACKDATE_DAYS)
     if person.status not in ("preboarding", "active") or start < today - timedelta(days=backdate):
         return None
     kinds = ("volunteer", "onboarding") if person.person_type == "volunteer" else ("onboarding",)
@@ -208,12 +203,12 @@ def on_transferred(person: Person, from_team, to_team) -> OnboardingJourney | No
     """A move between two teams (not a first placement) starts a transfer journey today."""
     if from_team is None or to_team is None or from_team.id == to_team.id:
         return None
-    return _start_automatically(person, ("transfer",), local_today())
+    return _start_automatically(person, ("transfer",), clock.today())
 
 
 def on_leaving(person: Person) -> OnboardingJourney | None:
     """Offboarding is planned towards the last working day."""
-    return _start_automatically(person, ("offboarding",), person.end_date or local_today())
+    return _start_automatically(person, ("offboarding",), person.end_date or clock.today())
 
 
 def on_dates_changed(person: Person, changes: dict) -> int:
@@ -260,13 +255,13 @@ def refresh_status(journey: OnboardingJourney) -> None:
     deciding = [task for task in tasks if task.required] or tasks
     finished = bool(deciding) and all(task.status in FINISHED for task in deciding)
     if finished and journey.status != "completed":
-        journey.status, journey.completed_at = "completed", utcnow()
+        journey.status, journey.completed_at = "completed", clock.utcnow()
     elif not finished and journey.status == "completed":
         journey.status, journey.completed_at = "open", None
 
 
 def is_overdue(task: OnboardingJourneyTask, today: date | None = None) -> bool:
-    return task.status == "open" and task.due_date < (today or local_today())
+    return task.status == "open" and task.due_date < (today or clock.today())
 
 
 # -- working on a task ------------------------------------------------------------------------------
@@ -281,7 +276,7 @@ def complete_task(task: OnboardingJourneyTask, actor, response: dict | None = No
         raise TaskRefused(_l("This task waits for another task to be done first."))
     if task.journey.status == "cancelled":
         raise TaskRefused(_l("This journey was cancelled."))
-    task.status, task.done_at = "done", utcnow()
+    task.status, task.done_at = "done", clock.utcnow()
     task.done_by_id = actor.id if actor is not None else None
     task.response = {**(task.response or {}), **(response or {})}
     refresh_status(task.journey)
@@ -296,7 +291,7 @@ def propose_meeting(task: OnboardingJourneyTask, when: datetime) -> None:
 def skip_task(task: OnboardingJourneyTask, actor) -> None:
     if task.status != "open":
         raise TaskRefused(_l("Only an open task can be skipped."))
-    task.status, task.done_at, task.done_by_id = "skipped", utcnow(), actor.id
+    task.status, task.done_at, task.done_by_id = "skipped", clock.utcnow(), actor.id
     refresh_status(task.journey)
     _audit(task, "onboarding.task_skipped", actor)
 
@@ -321,7 +316,7 @@ def reassign_task(task: OnboardingJourneyTask, person: Person, actor) -> None:
 
 def _audit(task: OnboardingJourneyTask, action: str, actor, extra: dict | None = None) -> None:
     details = {"journey_id": task.journey_id, "task_id": task.id, "title": task.title} | (extra or {})
-    audit.record(action, task.journey.person, task.foundation_id, details, actor=actor)
+    record_audit(action, task.journey.person, task.foundation_id, details, actor=actor)
 
 
 # -- changing a journey -----------------------------------------------------------------------------
@@ -333,7 +328,7 @@ def set_buddy(journey: OnboardingJourney, buddy: Person, actor) -> None:
     for task in journey.tasks:
         if task.assignee_role == "buddy" and task.status == "open":
             task.assignee_id = buddy.id
-    audit.record(
+    record_audit(
         "onboarding.buddy_chosen",
         journey.person,
         journey.foundation_id,
@@ -364,7 +359,7 @@ def replan(journey: OnboardingJourney, start_date: date, actor) -> int:
             before = task.due_date
             plan(task, journey)
             moved += task.due_date != before
-    audit.record(
+    record_audit(
         "onboarding.journey_replanned",
         journey.person,
         journey.foundation_id,
@@ -412,7 +407,7 @@ def apply_template(journey: OnboardingJourney, template: OnboardingTemplate, act
             journey.tasks.append(task)  # only once complete: a lazy load may flush it
     journey.template_id, journey.template_version, journey.name = template.id, template.version, template.name
     refresh_status(journey)
-    audit.record(
+    record_audit(
         "onboarding.template_applied",
         journey.person,
         journey.foundation_id,
@@ -432,8 +427,8 @@ def _remove_task(journey: OnboardingJourney, task: OnboardingJourneyTask) -> Non
 def cancel_journey(journey: OnboardingJourney, actor) -> None:
     if journey.status == "cancelled":
         raise TaskRefused(_l("This journey was cancelled."))
-    journey.status, journey.cancelled_at = "cancelled", utcnow()
-    audit.record(
+    journey.status, journey.cancelled_at = "cancelled", clock.utcnow()
+    record_audit(
         "onboarding.journey_cancelled", journey.person, journey.foundation_id, {"journey_id": journey.id}, actor=actor
     )
 

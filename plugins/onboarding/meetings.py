@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event
 
+from core.api import clock
 from plugins.onboarding.models import OnboardingJourneyTask
 
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
 DEFAULT_MINUTES = 30
 
 
@@ -21,8 +20,8 @@ def meeting_ics(task: OnboardingJourneyTask, host: str, people: list) -> bytes:
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"onboarding-task-{task.id}@{host}")
-    event.add("dtstamp", datetime.now(timezone.utc))
-    event.add("dtstart", task.meeting_at.replace(tzinfo=TIMEZONE))
+    event.add("dtstamp", clock.now().astimezone(UTC))  # iCalendar wants UTC here
+    event.add("dtstart", task.meeting_at.replace(tzinfo=clock.ZONE))
     event.add("duration", timedelta(minutes=int((task.config or {}).get("minutes") or DEFAULT_MINUTES)))
     event.add("summary", task.title)
     names = ", ".join(person.full_name for person in people if person is not None)

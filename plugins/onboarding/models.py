@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import TenantScoped, db, utcnow
+from core.api import TenantScoped, clock, db
 
 task_dependency = Table(
     "onboarding_task_dependency",
@@ -46,8 +46,8 @@ class OnboardingTemplate(TenantScoped, db.Model):
     invite_days_before_start: Mapped[int] = mapped_column(Integer, default=14)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     team = relationship("Team")
     foundation = relationship("Foundation")
@@ -105,7 +105,7 @@ class OnboardingJourney(TenantScoped, db.Model):
     invited_on: Mapped[date] = mapped_column(Date)
     buddy_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -184,7 +184,7 @@ class OnboardingFile(TenantScoped, db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
 
 class OnboardingFeedback(TenantScoped, db.Model):
@@ -205,4 +205,4 @@ class OnboardingFeedback(TenantScoped, db.Model):
     clarity: Mapped[int] = mapped_column(Integer)
     support: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)

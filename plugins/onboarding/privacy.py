@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from core.extensions import db
+from core.api import db
 from plugins.onboarding import journeys
 from plugins.onboarding.models import (
     OnboardingFeedback,

@@ -11,8 +11,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.extensions import db
-from core.models import Person, Team
+from core.api import Person, Team, db
 from plugins.onboarding.models import OnboardingFile, OnboardingJourney, OnboardingJourneyTask, OnboardingTemplate
 
 ASSIGNED_LIMIT = 100

@@ -9,7 +9,7 @@ from statistics import median
 
 from sqlalchemy import and_, case, func, or_, select
 
-from core.extensions import db
+from core.api import db
 from plugins.onboarding.feedback import MIN_ANSWERS, QUESTIONS
 from plugins.onboarding.models import (
     OnboardingFeedback,
@@ -124,5 +124,7 @@ def _feedback(foundation_id: int, result: dict[int, TemplateFigures]) -> None:
     for template_id, checkpoint, answers, *averages in rows:
         if template_id not in result:
             continue
-        shown = {q: round(float(a), 1) for q, a in zip(QUESTIONS, averages)} if answers >= MIN_ANSWERS else None
+        shown = None
+        if answers >= MIN_ANSWERS:
+            shown = {q: round(float(a), 1) for q, a in zip(QUESTIONS, averages, strict=True)}
         result[template_id].feedback.append(FeedbackFigures(checkpoint, answers, shown))

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from core.models import utcnow
+from core.api import clock
 from plugins.onboarding.forms import ActionForm, ConfirmForm, MeetingForm, UploadForm, answer_form
 from plugins.onboarding.models import OnboardingJourneyTask
 
@@ -47,7 +47,7 @@ def meeting_form(task: OnboardingJourneyTask, submitted: bool = False) -> Meetin
 def response_of(task: OnboardingJourneyTask, form: FlaskForm) -> dict:
     """What to keep of a valid submission (uploads are stored separately)."""
     if task.task_type == "confirm":
-        return {"confirmed_at": utcnow().isoformat(timespec="seconds")}
+        return {"confirmed_at": clock.utcnow().isoformat(timespec="seconds")}
     if task.task_type == "form":
         questions = task.config.get("questions", [])
         return {"answers": [{"question": q, "answer": form[f"q{i}"].data.strip()} for i, q in enumerate(questions)]}

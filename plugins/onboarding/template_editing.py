@@ -10,10 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from core import audit
-from core.extensions import db
-from core.models import Person, Team, utcnow
-from core.plugins import plugin_manager
+from core.api import Person, Team, clock, db, is_enabled, record_audit
 from plugins.onboarding import template_rules, uploads
 from plugins.onboarding.models import OnboardingFile, OnboardingJourneyTask, OnboardingTemplate, OnboardingTemplateTask
 from plugins.onboarding.vocabulary import KINDS, ROLES, TASK_TYPES
@@ -32,12 +29,12 @@ class Invalid(ValueError):
 
 def course_tasks_available(foundation_id: int) -> bool:
     """Course tasks complete through the ``learning`` plugin, so only where it is switched on."""
-    return plugin_manager().is_enabled("learning", foundation_id)
+    return is_enabled("learning", foundation_id)
 
 
 def _touch(template: OnboardingTemplate) -> None:
     template.version = (template.version or 0) + 1
-    template.updated_at = utcnow()
+    template.updated_at = clock.utcnow()
 
 
 # -- templates ------------------------------------------------------------------------------------
@@ -80,7 +77,7 @@ def create_template(foundation_id: int, values: dict, actor=None) -> OnboardingT
     template.name = template.name.strip()
     db.session.add(template)
     db.session.flush()
-    audit.record("onboarding.template_created", template, foundation_id, {"kind": template.kind}, actor=actor)
+    record_audit("onboarding.template_created", template, foundation_id, {"kind": template.kind}, actor=actor)
     db.session.commit()
     return template
 
@@ -95,7 +92,7 @@ def update_template(template: OnboardingTemplate, values: dict, actor=None) -> N
     template.name = template.name.strip()
     if changed:
         _touch(template)
-        audit.record("onboarding.template_updated", template, template.foundation_id, {"fields": changed}, actor=actor)
+        record_audit("onboarding.template_updated", template, template.foundation_id, {"fields": changed}, actor=actor)
     db.session.commit()
 
 
@@ -185,7 +182,7 @@ def save_task(
     task.config = config
     _touch(template)
     db.session.flush()
-    audit.record(
+    record_audit(
         "onboarding.task_added" if created else "onboarding.task_changed",
         template,
         foundation_id,
@@ -212,7 +209,7 @@ def delete_task(task: OnboardingTemplateTask, actor=None) -> None:
     for position, other in enumerate(template.tasks, 1):
         other.position = position
     _touch(template)
-    audit.record("onboarding.task_deleted", template, template.foundation_id, {"title": task.title}, actor=actor)
+    record_audit("onboarding.task_deleted", template, template.foundation_id, {"title": task.title}, actor=actor)
     db.session.commit()
 
 
@@ -225,7 +222,7 @@ def move_task(task: OnboardingTemplateTask, step: int, actor=None) -> bool:
         return False
     tasks[index].position, tasks[other].position = tasks[other].position, tasks[index].position
     _touch(task.template)
-    audit.record(
+    record_audit(
         "onboarding.task_moved", task.template, task.foundation_id, {"title": task.title, "step": step}, actor=actor
     )
     db.session.commit()
@@ -280,7 +277,7 @@ def copy_template(source: OnboardingTemplate, foundation_id: int, actor=None) ->
     for task in source.tasks:
         if task.id in clones:
             clones[task.id].depends_on = [clones[d.id] for d in task.depends_on if d.id in clones]
-    audit.record(
+    record_audit(
         "onboarding.template_copied",
         copy,
         foundation_id,

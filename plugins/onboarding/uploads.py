@@ -1,5 +1,5 @@
 """Files of onboarding (a newcomer's upload, a template's document to read), kept in
-``<instance>/uploads/onboarding/`` with the checks and clean-up of ``core.uploads``. The row
+``<instance>/uploads/onboarding/`` with the checks and clean-up of core's ``UploadFolder``. The row
 (``OnboardingFile``) holds the original name; a file is only ever served through a view that
 checks who asks, as an attachment."""
 
@@ -9,9 +9,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from core import uploads as core_uploads
-from core.extensions import db
-from core.uploads import FileType, UploadFolder
+from core.api import FileType, UploadFolder, db
+from core.api import read_checked as read_checked_upload
 from plugins.onboarding.models import OnboardingFile
 from plugins.onboarding.vocabulary import FILE_TYPES, MAX_UPLOAD_MB
 
@@ -26,7 +25,7 @@ def read_checked(upload: FileStorage | None, allowed: list[str], max_mb: int) ->
     """The bytes of an acceptable upload, its type and a safe original name; else UploadRefused.
     ``allowed`` are keys of FILE_TYPES, as a task's configuration holds them."""
     kinds = [FILE_TYPES[key] for key in allowed if key in FILE_TYPES]
-    return core_uploads.read_checked(upload, kinds, min(max_mb, MAX_UPLOAD_MB))
+    return read_checked_upload(upload, kinds, min(max_mb, MAX_UPLOAD_MB))
 
 
 def store(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.uploads import FileType
+from core.api import FileType
 
 KINDS = {
     "onboarding": _l("Onboarding"),

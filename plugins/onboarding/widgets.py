@@ -7,10 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.contributions import NavItem, PersonSection, Widget
-from core.extensions import db
-from core.permissions import has_permission, managed_team_ids
-from core.reminders import local_today
+from core.api import NavItem, PersonSection, Widget, clock, db, has_permission, managed_team_ids
 from plugins.onboarding import access, journeys, queries
 from plugins.onboarding.models import OnboardingJourney
 from plugins.onboarding.vocabulary import JOURNEY_STATUSES
@@ -21,7 +18,7 @@ def nav(user, foundation) -> list[NavItem]:
 
 
 def dashboard(user, foundation) -> list[Widget]:
-    today = local_today()
+    today = clock.today()
     widgets = []
     journey = queries.open_journey(user.id, foundation.id)
     if journey is not None:
@@ -80,7 +77,7 @@ def person_section(person, viewer) -> list[PersonSection]:
             template="onboarding/person_section.html",
             context={
                 "journeys": rows,
-                "figures": queries.figures([j.id for j in rows], local_today()),
+                "figures": queries.figures([j.id for j in rows], clock.today()),
                 "statuses": JOURNEY_STATUSES,
                 "person": person,
             },

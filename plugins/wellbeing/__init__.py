@@ -7,18 +7,8 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from core.contributions import NavItem, Permission, Widget
-from core.extensions import db
-from core.hookspecs import hookimpl
-from core.permissions import has_permission, managed_teams
-from plugins.wellbeing import clock, demo, privacy
-from plugins.wellbeing.checkin import has_checked_in, open_campaigns_for
-from plugins.wellbeing.jobs import JOBS
-from plugins.wellbeing.models import Period
-from plugins.wellbeing.settings import SettingsForm
-from plugins.wellbeing.views import bp
+from core.api import NavItem, Permission, has_permission, hookimpl
 
 KEY = "wellbeing"
 TITLE = {"nl": "Welzijn", "en": "Wellbeing"}
@@ -31,6 +21,8 @@ REQUIRES: tuple[str, ...] = ()
 
 @hookimpl
 def register_blueprints():
+    from plugins.wellbeing.views import bp
+
     return [bp]
 
 
@@ -48,12 +40,23 @@ def register_permissions():
 
 
 @hookimpl
+def register_notification_kinds():
+    from plugins.wellbeing.notices import NOTIFICATION_KINDS
+
+    return NOTIFICATION_KINDS
+
+
+@hookimpl
 def register_jobs():
+    from plugins.wellbeing.jobs import JOBS
+
     return JOBS
 
 
 @hookimpl
 def plugin_settings_form():
+    from plugins.wellbeing.settings import SettingsForm
+
     return SettingsForm
 
 
@@ -67,32 +70,27 @@ def nav_items(user, foundation):
 
 @hookimpl
 def dashboard_widgets(user, foundation):
-    if user.foundation_id != foundation.id or not has_permission(user, "wellbeing.check_in", foundation.id):
-        return []
-    today = clock.today()
-    open_now = []
-    for campaign in open_campaigns_for(user):
-        period = db.session.scalar(select(Period).where(
-            Period.campaign_id == campaign.id, Period.starts_on <= today, Period.ends_on >= today))
-        open_now.append({"campaign": campaign, "period": period,
-                         "done": period is not None and has_checked_in(user, period)})
-    managed = managed_teams(user, foundation.id)
-    if not open_now and not managed:
-        return []
-    return [Widget(title=str(_l("Team check-in")), template="wellbeing/widget.html",
-                   context={"open": open_now, "managed": managed}, order=40)]
+    from plugins.wellbeing import widgets
+
+    return widgets.for_dashboard(user, foundation)
 
 
 @hookimpl
 def privacy_export(person):
+    from plugins.wellbeing import privacy
+
     return privacy.export(person)
 
 
 @hookimpl
 def privacy_erase(person):
+    from plugins.wellbeing import privacy
+
     privacy.erase(person)
 
 
 @hookimpl
 def seed_demo(foundation, people, rng, scale):
+    from plugins.wellbeing import demo
+
     demo.seed(foundation, people, rng, scale)

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import audit
-from core.extensions import db
-from core.models import Team, utcnow
-from plugins.wellbeing import clock
+from core.api import Team, clock, db, record_audit
 from plugins.wellbeing.models import Campaign, Period
 from plugins.wellbeing.questions import known
 
@@ -39,7 +36,7 @@ def save_draft(campaign: Campaign, foundation_id: int, data: dict, actor) -> Cam
     new = campaign.id is None
     db.session.add(campaign)
     db.session.flush()
-    audit.record("wellbeing.campaign_created" if new else "wellbeing.campaign_changed", campaign, foundation_id,
+    record_audit("wellbeing.campaign_created" if new else "wellbeing.campaign_changed", campaign, foundation_id,
                  {"teams": len(campaign.teams), "cadence": campaign.cadence}, actor=actor)
     db.session.commit()
     return campaign
@@ -57,8 +54,8 @@ def start(campaign: Campaign, actor, works_council_agreed: bool, dpia_on_file: b
     campaign.dpia_on_file = True
     campaign.dpia_reference = dpia_reference or None
     campaign.confirmed_by_id = actor.id
-    campaign.confirmed_at = utcnow()
-    audit.record("wellbeing.campaign_started", campaign, campaign.foundation_id,
+    campaign.confirmed_at = clock.utcnow()
+    record_audit("wellbeing.campaign_started", campaign, campaign.foundation_id,
                  {"works_council_agreed": True, "dpia_on_file": True, "dpia_reference": campaign.dpia_reference},
                  actor=actor)
     db.session.commit()
@@ -75,7 +72,7 @@ def end(campaign: Campaign, actor) -> None:
         .where(Period.campaign_id == campaign.id, Period.ends_on > campaign.ends_on)
         .values(ends_on=campaign.ends_on)
     )
-    audit.record("wellbeing.campaign_ended", campaign, campaign.foundation_id, {"ends_on": campaign.ends_on.isoformat()},
+    record_audit("wellbeing.campaign_ended", campaign, campaign.foundation_id, {"ends_on": campaign.ends_on.isoformat()},
                  actor=actor)
     db.session.commit()
 
@@ -83,6 +80,6 @@ def end(campaign: Campaign, actor) -> None:
 def delete_draft(campaign: Campaign, actor) -> None:
     if campaign.started:
         raise CampaignRefused("started")
-    audit.record("wellbeing.campaign_deleted", campaign, campaign.foundation_id, {}, actor=actor)
+    record_audit("wellbeing.campaign_deleted", campaign, campaign.foundation_id, {}, actor=actor)
     db.session.delete(campaign)
     db.session.commit()

@@ -16,11 +16,8 @@ from __future__ import annotations
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.extensions import db
-from core.models import Person, Team
-from plugins.wellbeing import clock
-from plugins.wellbeing.models import (AnswerCount, Campaign, CheckinCount, Comment, Participation, Period,
-                                      campaign_team)
+from core.api import Person, Team, clock, db
+from plugins.wellbeing.models import AnswerCount, Campaign, CheckinCount, Comment, Participation, Period, campaign_team
 from plugins.wellbeing.periods import period_containing
 from plugins.wellbeing.questions import COMMENT_MAX_LENGTH, SCALE, known
 from plugins.wellbeing.settings import Settings

@@ -15,13 +15,20 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from core.extensions import db
-from core.models import Person, RoleAssignment, Team, utcnow
-from plugins.wellbeing import clock
+from core.api import Person, RoleAssignment, Team, clock, db
 from plugins.wellbeing.checkin import ELIGIBLE_STATUSES, division_of
 from plugins.wellbeing.freeze import freeze_closed_periods
-from plugins.wellbeing.models import (AnswerCount, Campaign, CheckinCount, Comment, Participation, Period,
-                                      SupportContact, TeamAction, campaign_team)
+from plugins.wellbeing.models import (
+    AnswerCount,
+    Campaign,
+    CheckinCount,
+    Comment,
+    Participation,
+    Period,
+    SupportContact,
+    TeamAction,
+    campaign_team,
+)
 from plugins.wellbeing.periods import periods_until
 from plugins.wellbeing.questions import DEFAULT_QUESTIONS, SCALE
 
@@ -57,7 +64,7 @@ def _campaign(foundation, name: str, weeks: int, rng) -> tuple[Campaign, list[Pe
         foundation_id=foundation.id, name=name, cadence="weekly", starts_on=starts_on, ends_on=None,
         questions=list(DEFAULT_QUESTIONS), comments_enabled=True, comment_scope="foundation",
         works_council_agreed=True, dpia_on_file=True, dpia_reference="DPIA-welzijn-2026 (demo)",
-        confirmed_by_id=_hr_admin_id(foundation.id), confirmed_at=utcnow(),
+        confirmed_by_id=_hr_admin_id(foundation.id), confirmed_at=clock.utcnow(),
     )
     db.session.add(campaign)
     db.session.flush()

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -42,7 +51,7 @@ def checkin_form(questions: list[str], with_comment: bool, **kwargs) -> CheckinF
     for key in questions:
         question = QUESTIONS[key]
         setattr(Form, key, RadioField(
-            question.text, coerce=int, choices=choices(zip(SCALE, question.labels)),
+            question.text, coerce=int, choices=choices(zip(SCALE, question.labels, strict=True)),
             validators=[InputRequired(message=_l("Choose one of the answers."))],
         ))
     if with_comment:

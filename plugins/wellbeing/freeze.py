@@ -16,9 +16,7 @@ from __future__ import annotations
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.extensions import db
-from core.models import Team
-from plugins.wellbeing import clock
+from core.api import Team, clock, db
 from plugins.wellbeing.models import AnswerCount, CheckinCount, DivisionCount, Period, PeriodTeam, campaign_team
 
 _DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

@@ -15,21 +15,13 @@ from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, or_, select
 
-from core.contributions import JobSpec
-from core.extensions import db
-from core.models import Person
-from core.notifications import Draft, notify_many, register_kind
-from plugins.wellbeing import clock
+from core.api import Draft, JobSpec, Person, clock, db, notify_many
 from plugins.wellbeing.checkin import ELIGIBLE_STATUSES, ensure_period
 from plugins.wellbeing.freeze import freeze_closed_periods
 from plugins.wellbeing.models import Campaign, Comment, Participation, Period, campaign_team
+from plugins.wellbeing.notices import OPEN_KIND, REMINDER_KIND
 from plugins.wellbeing.settings import settings_for
 
-OPEN_KIND = "wellbeing.checkin_open"
-REMINDER_KIND = "wellbeing.checkin_reminder"
-register_kind(OPEN_KIND, _l("A team check-in is open"), default_channel="email")
-# In the app by default: an e-mail outbox would otherwise hold a list of who had not checked in.
-register_kind(REMINDER_KIND, _l("Reminder of a team check-in that is still open"), default_channel="in_app")
 BATCH_SIZE = 500
 
 

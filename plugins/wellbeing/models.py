@@ -12,11 +12,25 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Table,
-                        Text, UniqueConstraint, Uuid)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import TenantScoped, db, utcnow
+from core.api import TenantScoped, clock, db
 
 NO_ROWID = {"sqlite_with_rowid": False}
 
@@ -46,7 +60,7 @@ class Campaign(TenantScoped, db.Model):
     dpia_reference: Mapped[str | None] = mapped_column(String(200))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     teams = relationship("Team", secondary=campaign_team, order_by="Team.name")
     confirmed_by = relationship("Person")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
-from core.extensions import db
+from core.api import db
 from plugins.wellbeing.models import Campaign, Participation, Period, SupportContact, TalkRequest
 
 EVERYWHERE = {"all_tenants": True}  # the person's own rows, whoever asks

@@ -18,8 +18,7 @@ from random import SystemRandom
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from core.extensions import db
-from core.models import Team
+from core.api import Team, db
 from plugins.wellbeing.checkin import division_of
 from plugins.wellbeing.freeze import freeze_closed_periods
 from plugins.wellbeing.models import AnswerCount, Campaign, Comment, DivisionCount, Period, PeriodTeam, campaign_team
@@ -45,7 +44,7 @@ class Stats:
     def average(self) -> float | None:
         if not self.n:
             return None
-        return sum(value * count for value, count in zip(SCALE, self.distribution)) / self.n
+        return sum(value * count for value, count in zip(SCALE, self.distribution, strict=True)) / self.n
 
 
 @dataclass(frozen=True)

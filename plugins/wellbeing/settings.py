@@ -9,11 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from core.plugins import plugin_manager
+from core.api import plugin_settings
+from plugins.wellbeing import KEY
 from plugins.wellbeing.suppression import MIN_THRESHOLD
 
 MIN_COMMENT_THRESHOLD = 10
-KEY = "wellbeing"
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ DEFAULTS = Settings()
 
 def settings_for(foundation_id: int) -> Settings:
     """The saved settings, with the floors enforced again (a hand-edited row cannot lower them)."""
-    saved = plugin_manager().settings(KEY, foundation_id)
+    saved = plugin_settings(KEY, foundation_id)
 
     def number(name: str) -> int:
         value = saved.get(name)

@@ -9,15 +9,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core import audit
-from core.extensions import db
-from core.models import Person
-from core.notifications import notify, register_kind
-from plugins.wellbeing import clock
+from core.api import Person, clock, db, notify, record_audit
 from plugins.wellbeing.models import SupportContact, TalkRequest
-
-TALK_REQUEST_KIND = "wellbeing.talk_request"
-register_kind(TALK_REQUEST_KIND, _l("Someone would like to talk to you (wellbeing support)"), default_channel="email")
+from plugins.wellbeing.notices import TALK_REQUEST_KIND
 
 SUPPORT_KIND_TITLES = {
     "confidential_advisor": _l("Confidential adviser (vertrouwenspersoon)"),
@@ -43,14 +37,14 @@ def save_contact(contact: SupportContact, foundation_id: int, data: dict, actor)
         setattr(contact, name, data[name])
     db.session.add(contact)
     db.session.flush()
-    audit.record("wellbeing.contact_added" if new else "wellbeing.contact_changed", contact, foundation_id,
+    record_audit("wellbeing.contact_added" if new else "wellbeing.contact_changed", contact, foundation_id,
                  {"kind": contact.kind, "takes_requests": contact.person_id is not None}, actor=actor)
     db.session.commit()
     return contact
 
 
 def delete_contact(contact: SupportContact, actor) -> None:
-    audit.record("wellbeing.contact_deleted", contact, contact.foundation_id, {}, actor=actor)
+    record_audit("wellbeing.contact_deleted", contact, contact.foundation_id, {}, actor=actor)
     db.session.delete(contact)
     db.session.commit()
 

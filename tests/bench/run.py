@@ -38,7 +38,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +124,7 @@ class Database:
         self.folder = folder
 
     @classmethod
-    def choose(cls, url: str | None, folder: Path) -> "Database":
+    def choose(cls, url: str | None, folder: Path) -> Database:
         if url:
             return cls(url, None, folder)
         if _postgres_reachable():
@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def bench(args, folder: Path, log: Path) -> None:
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_before = os.getloadavg()[0]  # other work on the machine skews the numbers
     database = Database.choose(args.database_url, folder)
     env = {

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
-from core.contributions import JobSpec, NavItem, Permission, PersonSection, Widget
+from core.contributions import JobSpec, NavItem, NotificationKind, Permission, PersonSection, Widget
 from core.hookspecs import hookimpl
 
 KEY = "spy"
@@ -46,6 +46,12 @@ def register_blueprints():
 @hookimpl
 def register_permissions():
     return [Permission("spy.use", "Use the spy", ("employee",))]
+
+
+@hookimpl
+def register_notification_kinds():
+    return [NotificationKind("spy.greeting", "A colleague greets you", "in_app"),
+            NotificationKind("spy.contract_end", "A contract ends", "email")]
 
 
 @hookimpl

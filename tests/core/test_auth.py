@@ -10,8 +10,8 @@ from core import create_app
 from core.auth import invitations
 from core.auth.passwords import hash_password, password_problem, verify_password
 from core.models import AuditEvent, Invitation, LoginFailure, utcnow
-from core.testing.fixtures import make_config
 from core.testing.factories import Factory
+from core.testing.fixtures import make_config
 
 
 def _login(client, email, password):

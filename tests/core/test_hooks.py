@@ -44,11 +44,27 @@ def test_hook_register_jobs(app, make, spy):
     from core.job_runs import run_job
     from core.jobs import registered_jobs
 
-    a, b = make.foundation(), make.foundation()
+    a, _off = make.foundation(), make.foundation()
     _on(app, a)
     assert registered_jobs(app)["spy.sweep"].owner == "spy"
     run_job(registered_jobs(app)["spy.sweep"], runner="test")
     assert spy.calls("job") == [{"foundation": a.id}]
+
+
+def test_hook_register_notification_kinds(app, make, spy):
+    """A plugin's kinds (and core's, from core.builtin) are known; notify() refuses any other."""
+    import pytest
+
+    from core.notifications import all_kinds, get_kind, notify
+
+    with app.test_request_context():
+        owners = {kind.key: kind.owner for kind in all_kinds()}
+        assert owners["spy.greeting"] == "spy" and owners["core.message"] == "core"
+        assert get_kind("spy.greeting").default_channel == "in_app"
+        person = make.person(make.foundation())
+        assert notify(person, "spy.greeting", "Hi").channel == "in_app"
+        with pytest.raises(KeyError, match="spy.undeclared"):
+            notify(person, "spy.undeclared", "Hi")
 
 
 def test_hook_plugin_settings_form(app, client, make, login, spy):

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from core import create_app
+from core.clock import machine_utcnow
 from core.contributions import JobSpec
 from core.extensions import db as database
 from core.hookspecs import hookimpl
@@ -178,15 +179,15 @@ def test_a_group_wide_plugin_job_runs_only_when_the_plugin_is_on_somewhere(jdb, 
 def test_core_purge_jobs_delete_old_rows_and_commit(jdb):
     session = database.session
     session.add_all([LoginFailure(key="ip:1", at=utcnow() - timedelta(days=1)), LoginFailure(key="ip:2")])
-    session.add_all([JobRun(job_id="core.x", runner="t", started_at=utcnow() - timedelta(days=40), outcome="ok"),
-                     JobRun(job_id="core.x", runner="t", started_at=utcnow() - timedelta(days=1), outcome="ok")])
+    session.add_all([JobRun(job_id="core.x", runner="t", started_at=machine_utcnow() - timedelta(days=40), outcome="ok"),
+                     JobRun(job_id="core.x", runner="t", started_at=machine_utcnow() - timedelta(days=1), outcome="ok")])
     session.commit()
     run_job(job("core.purge_login_failures"), runner="test")
     run_job(job("core.purge_job_runs"), runner="test")
     session.remove()
     assert database.session.scalars(select(LoginFailure.key)).all() == ["ip:2"]
     kept = database.session.scalars(select(JobRun.started_at).where(JobRun.job_id == "core.x")).all()
-    assert len(kept) == 1 and kept[0] > utcnow() - timedelta(days=2)
+    assert len(kept) == 1 and kept[0] > machine_utcnow() - timedelta(days=2)
 
 
 # -- the command line -----------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def test_a_new_job_waits_for_its_first_fire_time(three):
 
 
 def test_after_a_day_down_the_scheduler_runs_a_daily_job_once_on_start(three, job_app):
-    database.session.add(_state(covered_until=utcnow() - timedelta(hours=26), known_since=utcnow() - timedelta(days=9)))
+    database.session.add(_state(covered_until=machine_utcnow() - timedelta(hours=26), known_since=machine_utcnow() - timedelta(days=9)))
     database.session.commit()
     scheduler = LeasedScheduler(job_app, jobs={DAILY: job(DAILY)}, lease_seconds=30)
     thread = threading.Thread(target=scheduler.run, daemon=True)
@@ -309,4 +310,4 @@ def test_after_a_day_down_the_scheduler_runs_a_daily_job_once_on_start(three, jo
     assert not thread.is_alive()
     assert jobs_to_catch_up({DAILY: job(DAILY)}, datetime.now(AMSTERDAM)) == []  # a restart does not repeat it
     assert jobplugin.CALLS == ["a", "c"]
-    assert database.session.get(JobState, DAILY).covered_until > utcnow() - timedelta(minutes=5)
+    assert database.session.get(JobState, DAILY).covered_until > machine_utcnow() - timedelta(minutes=5)

@@ -6,14 +6,13 @@ from datetime import timedelta
 import pytest
 from babel.dates import format_date
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core.contributions import NotificationKind
 from core.models import Notification, NotificationPreference, OutboxMessage, utcnow
-from core.notifications import Draft, notify, notify_many, register_kind, send_digests
+from core.notifications import Draft, notify, notify_many, send_digests
+from core.notifications.kinds import KindError, register_kinds
 from core.notifications.service import set_preferences
-
-register_kind("hello.greeting", _l("A colleague greets you"), default_channel="in_app")
 
 
 def _count(db, model, *where) -> int:
@@ -51,9 +50,9 @@ def test_preference_in_app_or_digest_queues_no_immediate_email(db, make, channel
 
 def test_a_kinds_default_channel_applies_until_the_person_chooses(db, make):
     person = make.person(make.foundation())
-    assert notify(person, "hello.greeting", "Hi").channel == "in_app"
-    set_preferences(person, {"hello.greeting": "email"})
-    assert notify(person, "hello.greeting", "Hi again").channel == "email"
+    assert notify(person, "spy.greeting", "Hi").channel == "in_app"
+    set_preferences(person, {"spy.greeting": "email"})
+    assert notify(person, "spy.greeting", "Hi again").channel == "email"
     db.session.commit()
     assert len(_outbox(db)) == 1
 
@@ -96,11 +95,15 @@ def test_unknown_kind_fails_loudly_and_saves_nothing(db, make):
     assert _count(db, Notification) == 0
 
 
-def test_register_kind_refuses_a_conflicting_second_registration():
-    with pytest.raises(ValueError):
-        register_kind("hello.greeting", "Something else", default_channel="digest")
-    with pytest.raises(ValueError):
-        register_kind("nodot", "No plugin prefix")
+@pytest.mark.parametrize("kind, problem", [
+    (NotificationKind("spy.greeting", "Something else", "digest"), "registered twice"),
+    (NotificationKind("nodot", "No plugin prefix"), "must be 'spy.<name>'"),
+    (NotificationKind("core.stolen", "Another owner's key"), "must be 'spy.<name>'"),
+    (NotificationKind("spy.loud", "Unknown delivery", "pigeon"), "unknown channel"),
+])
+def test_a_malformed_or_doubled_kind_fails_at_start_up(app, kind, problem):
+    with pytest.raises(KindError, match=problem):
+        register_kinds(app, "spy", [kind])
 
 
 def test_lazy_subject_is_evaluated_in_the_recipients_language(app, db, make, monkeypatch):
@@ -146,7 +149,7 @@ def test_list_is_newest_first_and_paged(app, client, db, make, login, monkeypatc
     person = make.person(make.foundation())
     start = utcnow() - timedelta(hours=1)
     for n in range(3):
-        made = notify(person, "hello.greeting", f"Message number {n}")
+        made = notify(person, "spy.greeting", f"Message number {n}")
         made.created_at = start + timedelta(minutes=n)
     db.session.commit()
     login(person)
@@ -160,8 +163,8 @@ def test_list_is_newest_first_and_paged(app, client, db, make, login, monkeypatc
 def test_header_shows_the_unread_count(client, db, make, login):
     person = make.person(make.foundation(), locale="en")
     for n in range(3):
-        notify(person, "hello.greeting", f"Message {n}")
-    notify(make.person(person.foundation), "hello.greeting", "For someone else")
+        notify(person, "spy.greeting", f"Message {n}")
+    notify(make.person(person.foundation), "spy.greeting", "For someone else")
     db.session.commit()
     login(person)
     page = client.get("/").get_data(as_text=True)
@@ -171,8 +174,8 @@ def test_header_shows_the_unread_count(client, db, make, login):
 
 def test_mark_one_read_and_open(client, db, make, login):
     person = make.person(make.foundation())
-    plain = notify(person, "hello.greeting", "Plain")
-    linked = notify(person, "hello.greeting", "Linked", url="/hello/")
+    plain = notify(person, "spy.greeting", "Plain")
+    linked = notify(person, "spy.greeting", "Linked", url="/hello/")
     db.session.commit()
     login(person)
     response = client.post(f"/notifications/{plain.id}/read")
@@ -187,8 +190,8 @@ def test_mark_one_read_and_open(client, db, make, login):
 def test_someone_elses_notification_is_not_found(client, db, make, login):
     foundation, other_foundation = make.foundation(), make.foundation()
     person = make.person(foundation)
-    colleague_note = notify(make.person(foundation), "hello.greeting", "Colleague's")
-    stranger_note = notify(make.person(other_foundation), "hello.greeting", "Stranger's")
+    colleague_note = notify(make.person(foundation), "spy.greeting", "Colleague's")
+    stranger_note = notify(make.person(other_foundation), "spy.greeting", "Stranger's")
     db.session.commit()
     login(person)
     assert client.post(f"/notifications/{colleague_note.id}/read").status_code == 404
@@ -201,8 +204,8 @@ def test_mark_all_read_touches_only_ones_own(client, db, make, login):
     foundation = make.foundation()
     person, colleague = make.person(foundation), make.person(foundation)
     for n in range(2):
-        notify(person, "hello.greeting", f"Mine {n}")
-    theirs = notify(colleague, "hello.greeting", "Theirs")
+        notify(person, "spy.greeting", f"Mine {n}")
+    theirs = notify(colleague, "spy.greeting", "Theirs")
     db.session.commit()
     login(person)
     assert client.post("/notifications/read-all").status_code == 302
@@ -213,7 +216,7 @@ def test_mark_all_read_touches_only_ones_own(client, db, make, login):
 
 def test_mark_read_needs_a_csrf_token(app, client, db, make, login, monkeypatch):
     person = make.person(make.foundation())
-    note = notify(person, "hello.greeting", "Mine")
+    note = notify(person, "spy.greeting", "Mine")
     db.session.commit()
     login(person)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
@@ -255,7 +258,7 @@ def test_preferences_list_plugin_kinds_only_where_the_plugin_is_on(client, db, m
     person = make.person(foundation)
     login(person)
     assert "A colleague greets you" not in client.get("/notifications/preferences").get_data(as_text=True)
-    enable_plugin("hello", foundation)
+    enable_plugin("spy", foundation)
     assert "A colleague greets you" in client.get("/notifications/preferences").get_data(as_text=True)
 
 
@@ -291,13 +294,13 @@ def test_privacy_export_and_erase_cover_notifications_preferences_and_emails(db,
 
     foundation = make.foundation()
     person, colleague = make.person(foundation), make.person(foundation)
-    set_preferences(person, {"hello.greeting": "digest"})
+    set_preferences(person, {"spy.greeting": "digest"})
     notify(person, "core.message", "About your contract", "Details", url="/people/1")
     notify(colleague, "core.message", "Not about you")
     db.session.commit()
     exported = export_person(person)
     assert [n["subject"] for n in exported["notifications"]] == ["About your contract"]
-    assert exported["preferences"] == {"hello.greeting": "digest"}
+    assert exported["preferences"] == {"spy.greeting": "digest"}
     assert [(m["to"], m["state"]) for m in exported["emails"]] == [(person.email, "queued")]
 
     erase_person(person)

@@ -102,7 +102,7 @@ def test_employee_numbers_repeating_in_the_file_are_refused(org, db, english):
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
     ("email;first_name;last_name\n".encode("utf-16"), "not UTF-8"),
-    ("email;voornaam;last_name;salary\nx@example.org;X;Y;1\n".encode(), "Unknown columns: voornaam, salary"),
+    (b"email;voornaam;last_name;salary\nx@example.org;X;Y;1\n", "Unknown columns: voornaam, salary"),
     (b"olga@example.org,Olga,Kok\n", "Required columns are missing"),
     (f"{HEADER}\n".encode(), "no people"),
     (b'email,first_name,last_name\na@example.org,"A,B\n', "not valid CSV"),  # a quote left open

@@ -31,7 +31,7 @@ def test_hr_admin_switches_a_plugin_on_and_off_without_restart(client, make, log
     hr, employee = make.person(a, role="hr_admin"), make.person(a)
     login(hr)
     page = client.get("/admin/plugins").get_data(as_text=True)
-    assert 'data-plugin="hello" data-foundation="%s"' % a.slug in page
+    assert f'data-plugin="hello" data-foundation="{a.slug}"' in page
     assert client.get(f"/admin/plugins/hello/{a.slug}/confirm").status_code == 200
     assert client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "enable"}).status_code == 302
     login(employee)

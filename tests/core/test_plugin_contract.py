@@ -1,6 +1,7 @@
 """Meta-tests of the plugin contract: documented, tested, enforced at start-up."""
 from __future__ import annotations
 
+import importlib
 import inspect
 import types
 from pathlib import Path
@@ -14,37 +15,62 @@ from core import PROJECT_ROOT, events, hookspecs
 from core.contributions import Permission
 from core.hookspecs import hookimpl
 from core.plugins import PluginError, PluginManager, plugin_manager
+from tests.conftest import PLUGINS
 
-HOOKS = sorted(
-    name for name, fn in vars(hookspecs).items()
+
+def _spec_modules() -> dict[str, types.ModuleType]:
+    """Core's hookspecs and those the suite's plugins declare (``HOOKSPECS``), by owner."""
+    modules = {"core": hookspecs}
+    for name in PLUGINS:
+        plugin = importlib.import_module(name)
+        if getattr(plugin, "HOOKSPECS", None) is not None:
+            modules[plugin.KEY] = plugin.HOOKSPECS
+    return modules
+
+
+SPECS = sorted(
+    (owner, name, fn) for owner, module in _spec_modules().items() for name, fn in vars(module).items()
     if inspect.isfunction(fn) and hasattr(fn, "journey_spec")
 )
+HOOKS = [name for owner, name, _fn in SPECS if owner == "core"]
+IDS = [f"{owner}.{name}" for owner, name, _fn in SPECS]
 
 
-def _signature(name: str) -> str:
-    return f"{name}({', '.join(inspect.signature(getattr(hookspecs, name)).parameters)})"
+def _signature(fn) -> str:
+    return f"{fn.__name__}({', '.join(inspect.signature(fn).parameters)})"
 
 
 def test_there_are_hooks():
     assert {"nav_items", "privacy_export", "seed_demo"} <= set(HOOKS)
+    assert "training_completed" in {name for _owner, name, _fn in SPECS}  # learning's own
 
 
-@pytest.mark.parametrize("name", HOOKS)
-def test_every_hookspec_has_a_docstring(name):
-    assert (getattr(hookspecs, name).__doc__ or "").strip()
+@pytest.mark.parametrize("owner, name, fn", SPECS, ids=IDS)
+def test_every_hookspec_is_typed_and_documented_per_parameter(owner, name, fn):
+    """pytest's style: a type for every parameter and the result, a `:param:` line for each parameter,
+    and the calling rule."""
+    doc = inspect.getdoc(fn) or ""
+    signature = inspect.signature(fn)
+    assert signature.return_annotation is not inspect.Signature.empty
+    for parameter in signature.parameters.values():
+        assert parameter.annotation is not inspect.Parameter.empty, parameter.name
+        assert f":param {parameter.name}:" in doc, parameter.name
+    assert "Calling rule:" in doc
 
 
-@pytest.mark.parametrize("name", HOOKS)
-def test_every_hookspec_is_in_the_plugin_docs_with_its_signature(name):
+@pytest.mark.parametrize("owner, name, fn", SPECS, ids=IDS)
+def test_every_hookspec_is_in_the_plugin_docs_with_its_signature(owner, name, fn):
     docs = (PROJECT_ROOT / "docs" / "plugins.md").read_text()
-    assert f"`{_signature(name)}`" in docs
+    assert f"`{_signature(fn)}`" in docs
 
 
-@pytest.mark.parametrize("name", HOOKS)
-def test_every_hookspec_is_exercised_by_a_test(name):
-    from tests.core import test_hooks
-
-    assert callable(getattr(test_hooks, f"test_hook_{name}", None)), f"write tests/core/test_hooks.py::test_hook_{name}"
+@pytest.mark.parametrize("owner, name, fn", SPECS, ids=IDS)
+def test_every_hookspec_is_exercised_by_a_test(owner, name, fn):
+    """Core's hooks in tests/core/test_hooks.py, a plugin's own in its tests/plugins/<key>/."""
+    folder = PROJECT_ROOT / "tests" / ("core" if owner == "core" else f"plugins/{owner}")
+    files = [folder / "test_hooks.py"] if owner == "core" else sorted(folder.glob("test_*.py"))
+    assert any(f"def test_hook_{name}(" in path.read_text() for path in files), \
+        f"write a test named test_hook_{name} in {folder.relative_to(PROJECT_ROOT)}"
 
 
 def test_every_installed_plugin_implements_the_privacy_hooks(app):

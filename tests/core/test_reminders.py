@@ -9,10 +9,9 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import selectinload
 
 from core.models import Notification, OutboxMessage, Person, ReminderSweep, Team
-from core.notifications import register_kind, send_outbox
+from core.notifications import send_outbox
 from core.reminders import MAX_CATCH_UP_DAYS, DateReminder, run_date_reminders
 
-register_kind("tests.contract_end", "A contract ends", default_channel="email")
 TODAY = date(2026, 3, 2)
 
 
@@ -24,8 +23,8 @@ def contract_end(offsets=(-30, -7, 1), renders=None) -> DateReminder:
                 "Plan the goodbye.", f"/people/{person.id}")
 
     return DateReminder(
-        key="tests.contract_end",
-        kind="tests.contract_end",
+        key="spy.contract_end",
+        kind="spy.contract_end",
         query=lambda foundation: select(Person).options(selectinload(Person.team).selectinload(Team.manager)),
         date=Person.end_date,
         offsets_days=offsets,
@@ -67,7 +66,7 @@ def test_rows_due_today_notify_the_person_and_their_manager(db, org):
     expected = set()
     for label, offset in due.items():
         person = people[label]
-        key = f"tests.contract_end:{person.id}:{offset}:{person.end_date.isoformat()}"
+        key = f"spy.contract_end:{person.id}:{offset}:{person.end_date.isoformat()}"
         expected |= {(person.id, key), (manager.id, key)}
     assert _notified(db) == expected
     assert (run.rows, run.notifications) == (3, 6)
@@ -131,7 +130,7 @@ def test_first_run_does_not_replay_history(db, org):
     # "in29" had its 30-day moment yesterday, before the reminder ever ran: not sent late.
     assert all(person_id != people["in29"].id for person_id, _ in _notified(db))
     sweep = db.session.scalar(select(ReminderSweep))
-    assert (sweep.foundation_id, sweep.reminder_key, sweep.last_day) == (foundation.id, "tests.contract_end", TODAY)
+    assert (sweep.foundation_id, sweep.reminder_key, sweep.last_day) == (foundation.id, "spy.contract_end", TODAY)
 
 
 def test_after_missed_days_the_next_run_catches_up_with_the_latest_moment_only(db, make):
@@ -142,7 +141,7 @@ def test_after_missed_days_the_next_run_catches_up_with_the_latest_moment_only(d
         return make.person(foundation, end_date=TODAY + timedelta(days=days))
 
     def key(p, offset):
-        return f"tests.contract_end:{p.id}:{offset}:{p.end_date.isoformat()}"
+        return f"spy.contract_end:{p.id}:{offset}:{p.end_date.isoformat()}"
 
     early = person(7)  # -7 falls on TODAY, -6 on TODAY+1
     past = person(5)  # both moments lie before TODAY

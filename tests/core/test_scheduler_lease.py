@@ -25,11 +25,12 @@ from flask.cli import run_command
 from sqlalchemy import create_engine, insert, select, update
 
 from core import PROJECT_ROOT
+from core.clock import machine_utcnow
 from core.contributions import JobSpec
 from core.extensions import db as _db
 from core.job_runs import mark_interrupted
 from core.jobs import RegisteredJob
-from core.models import Foundation, FoundationPlugin, utcnow
+from core.models import Foundation, FoundationPlugin
 from core.models.jobs import JobRun, JobState, SchedulerLease
 from core.scheduler import LeasedScheduler, serves_dev_requests
 from core.scheduler_lease import Lease
@@ -38,7 +39,7 @@ LEASE_SECONDS = 2
 
 
 def _expire_lease() -> None:
-    _db.session.execute(update(SchedulerLease).values(expires_at=utcnow() - timedelta(seconds=1)))
+    _db.session.execute(update(SchedulerLease).values(expires_at=machine_utcnow() - timedelta(seconds=1)))
     _db.session.commit()
 
 
@@ -83,13 +84,13 @@ def test_exactly_one_of_many_racing_contenders_gets_the_lease(app, db, existing)
     for round_ in range(5):
         _db.session.execute(SchedulerLease.__table__.delete())
         if existing == "expired row":
-            now = utcnow()
+            now = machine_utcnow()
             _db.session.add(SchedulerLease(name="scheduler", holder="dead", acquired_at=now, expires_at=now))
         _db.session.commit()
         start = threading.Barrier(8)
         results, errors = [], []
 
-        def contend(n):
+        def contend(n, round_, start, results, errors):
             with app.app_context():
                 lease = Lease(f"contender-{round_}-{n}", 60)
                 start.wait()
@@ -98,7 +99,7 @@ def test_exactly_one_of_many_racing_contenders_gets_the_lease(app, db, existing)
                 except Exception as problem:  # a contender must lose cleanly, not crash
                     errors.append(problem)
 
-        threads = [threading.Thread(target=contend, args=(n,)) for n in range(8)]
+        threads = [threading.Thread(target=contend, args=(n, round_, start, results, errors)) for n in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -120,7 +121,7 @@ def test_a_scheduler_that_loses_its_lease_stops_running_jobs_and_waits(app, db):
     thread.start()
     try:
         wait_for(lambda: scheduler.running_jobs, 10, "the scheduler to start its jobs")
-        _db.session.execute(update(SchedulerLease).values(holder="intruder", expires_at=utcnow() + timedelta(hours=1)))
+        _db.session.execute(update(SchedulerLease).values(holder="intruder", expires_at=machine_utcnow() + timedelta(hours=1)))
         _db.session.commit()
         wait_for(lambda: not scheduler.running_jobs, 10, "the scheduler to stop its jobs")
         _expire_lease()

@@ -13,9 +13,9 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from core.api import clock
 from core.plugin_switch import enable
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.flexwork.agreements import Terms, agreement_on, change_from
 from plugins.flexwork.models import CoverageRule, FlexRequest
 from plugins.flexwork.pattern import Block, parse_time
@@ -44,7 +44,7 @@ def test_overlapping_day_request_approved_with_trial(app, make, db, signed_in, c
     db.session.add(CoverageRule(foundation_id=ggz.id, team_id=team.id, label="Telefoon", weekdays="01234",
                                 start_time="08:30", end_time="17:00", min_people=1, place="office"))
     db.session.commit()
-    start = local_today() + relativedelta(months=2, days=7)
+    start = clock.today() + relativedelta(months=2, days=7)
     start += timedelta(days=(7 - start.weekday()) % 7)  # a Monday
 
     # The secretary asks: Monday becomes Wednesday, with a trial period.

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from core.api import clock
 from core.plugin_switch import enable
 from core.plugins import plugin_manager
-from plugins.learning.clock import local_now
 from plugins.learning.models import Course, CourseSession, Requirement
 
 SCREENSHOT = "/tmp/e2e-learning.png"
@@ -29,7 +29,7 @@ def test_enrol_attend_certificate_compliance(app, signed_in, console_errors, mak
     db.session.add(course)
     db.session.flush()
     requirement = Requirement(foundation_id=ggz.id, title="BHV", courses=[course])
-    start = (local_now() + timedelta(days=5)).replace(hour=9, minute=0, second=0)
+    start = (clock.local_now() + timedelta(days=5)).replace(hour=9, minute=0, second=0)
     session = CourseSession(foundation_id=ggz.id, course_id=course.id, starts_at=start, ends_at=start + timedelta(hours=4),
                             location="Hengelo", capacity=8, trainer_id=trainer.id)
     db.session.add_all([requirement, session])

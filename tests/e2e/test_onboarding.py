@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from core.auth import invitations
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from tests.plugins.onboarding.conftest import PDF, make_template, task
 
@@ -30,7 +29,7 @@ def _card(page, journey, title):
 
 @pytest.mark.e2e
 def test_newcomer_works_through_onboarding_and_the_manager_sees_it(
-    app, db, make, enable_plugin, new_page, signed_in, console_errors
+    app, db, make, enable_plugin, new_page, signed_in, console_errors, clock
 ):
     ggz = make.foundation("ggz", "GGZ")
     enable_plugin("onboarding", ggz)
@@ -42,7 +41,7 @@ def test_newcomer_works_through_onboarding_and_the_manager_sees_it(
         first_name="Noor",
         last_name="Nieuwenhuis",
         status="preboarding",
-        start_date=local_today() + timedelta(days=7),
+        start_date=clock.today() + timedelta(days=7),
         password_hash=None,
     )
     template = make_template(

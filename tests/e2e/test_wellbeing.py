@@ -2,34 +2,22 @@
 check-ins, the manager sees the team's result, as a chart with its table."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from core.models import utcnow
-from plugins.wellbeing import checkin, clock
+from core.testing.factories import Factory
+from plugins.wellbeing import checkin
 from plugins.wellbeing.models import Campaign
 from plugins.wellbeing.questions import DEFAULT_QUESTIONS
 from plugins.wellbeing.settings import Settings
 from tests.e2e.conftest import LOCALE, _record_console_error
-from core.testing.factories import Factory
 
 PHONE = {"width": 375, "height": 667}
 MONDAY = date(2026, 3, 2)
-
-
-class Clock:
-    day = MONDAY
-
-
-@pytest.fixture
-def fake_clock(monkeypatch):
-    """The live server runs in this process, so it reads the same clock."""
-    monkeypatch.setattr(clock, "today", lambda: Clock.day)
-    Clock.day = MONDAY
-    return Clock
 
 
 def phone_page(e2e_browser, live_server, console_errors, person):
@@ -48,7 +36,8 @@ def phone_page(e2e_browser, live_server, console_errors, person):
 
 @pytest.mark.e2e
 def test_an_employee_checks_in_on_a_phone_and_the_manager_sees_the_team_result(
-        make, db, enable_plugin, e2e_browser, live_server, live_app, signed_in, console_errors, fake_clock):
+        make, db, enable_plugin, e2e_browser, live_server, live_app, signed_in, console_errors, clock):
+    clock.set(MONDAY, tick=False)  # the live server runs in this process, so it reads the same clock
     foundation = make.foundation("ggz", "GGZ")
     enable_plugin("wellbeing", foundation)
     team = make.team(foundation, name="Behandelteam Hengelo", region="Twente")
@@ -85,7 +74,7 @@ def test_an_employee_checks_in_on_a_phone_and_the_manager_sees_the_team_result(
     boss.goto(f"/wellbeing/results/team/{team.id}")
     expect(boss.locator("[data-testid=team-no-result]")).to_be_visible()  # the period is still open
 
-    Clock.day = MONDAY + timedelta(days=7)  # the period has closed
+    clock.forward(days=7)  # the period has closed
     boss.reload()
     result = boss.locator("[data-testid=team-result]")
     expect(result).to_be_visible()

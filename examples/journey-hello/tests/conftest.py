@@ -1,7 +1,6 @@
-"""The plugin's tests run on Journey's own fixtures (app, db, client, make, login, enable_plugin)."""
+"""The plugin's tests run on Journey's own fixtures (app, db, client, make, login, enable_plugin,
+clock), which pytest loads by itself wherever Journey is installed (its ``pytest11`` entry point)."""
 import pytest
-
-pytest_plugins = ["core.testing.fixtures"]
 
 
 @pytest.fixture(scope="session")

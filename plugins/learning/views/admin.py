@@ -1,25 +1,29 @@
-"""HR's tools: xAPI tokens, the CSV import of old records, registers; and people's own
-professional registrations."""
+"""HR's tools: xAPI tokens, the CSV import of old records and the registers of professional
+registrations."""
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from core import audit, tenancy
-from core.extensions import db
-from core.models import utcnow
-from core.people import uploads as pending_files
-from core.people.forms import choices
-from core.permissions import has_permission, permission_required
+from core.api import (
+    clock,
+    db,
+    discard_pending_file,
+    get_or_404,
+    has_permission,
+    load_pending_file,
+    permission_required,
+    record_audit,
+    save_pending_file,
+)
 from plugins.learning import catalogue, csv_records, xapi
-from plugins.learning.blueprint import bp, foundation_id, is_admin
-from plugins.learning.clock import local_today
-from plugins.learning.forms import ActionForm, ImportForm, RegisterForm, RegistrationForm, TokenForm
-from plugins.learning.models import ApiToken, Register, Registration
+from plugins.learning.forms import ActionForm, ImportForm, RegisterForm, TokenForm
+from plugins.learning.models import ApiToken, Register
+from plugins.learning.views import bp
+from plugins.learning.views.common import foundation_id
 from plugins.learning.vocabulary import UNITS
 
 IMPORT_KEY = "learning_import"  # the session holds the pending file's name and foundation
@@ -37,7 +41,7 @@ def tokens():
     if form.validate_on_submit():
         token, secret = xapi.create_token(fid, form.name.data, current_user)
         db.session.flush()
-        audit.record("learning.token_created", token, foundation_id=fid, details={"name": token.name, "hint": token.hint})
+        record_audit("learning.token_created", token, foundation_id=fid, details={"name": token.name, "hint": token.hint})
         db.session.commit()
         form = TokenForm(formdata=None)
     rows = db.session.scalars(select(ApiToken).where(ApiToken.foundation_id == fid).order_by(ApiToken.created_at.desc())).all()
@@ -49,14 +53,14 @@ def tokens():
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @permission_required("learning.manage")
 def revoke_token(token_id: int):
-    token = tenancy.get_or_404(ApiToken, token_id)
+    token = get_or_404(ApiToken, token_id)
     if token.foundation_id != foundation_id():
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record("learning.token_revoked", token, details={"name": token.name, "hint": token.hint})
+        token.revoked_at = clock.utcnow()
+        record_audit("learning.token_revoked", token, details={"name": token.name, "hint": token.hint})
         db.session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("learning.tokens"))
@@ -68,13 +72,13 @@ def _pending() -> bytes | None:
     pending = session.get(IMPORT_KEY)
     if not pending or pending.get("foundation_id") != foundation_id():
         return None
-    return pending_files.load(pending["token"])
+    return load_pending_file(pending["token"])
 
 
 def _forget() -> None:
     pending = session.pop(IMPORT_KEY, None)
     if pending:
-        pending_files.discard(pending["token"])
+        discard_pending_file(pending["token"])
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -85,10 +89,10 @@ def import_records():
     result = None
     if form.validate_on_submit():
         content = form.file.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
-        result = csv_records.check(foundation_id(), content, local_today())
+        result = csv_records.check(foundation_id(), content, clock.today())
         _forget()
         if result.ok:
-            session[IMPORT_KEY] = {"token": pending_files.save(content), "foundation_id": foundation_id()}
+            session[IMPORT_KEY] = {"token": save_pending_file(content), "foundation_id": foundation_id()}
     return render_template("learning/import.html", form=form, result=result, confirm_form=ActionForm(),
                            columns=csv_records.COLUMNS)
 
@@ -100,7 +104,7 @@ def confirm_import():
     if not ActionForm().validate_on_submit() or content is None:
         flash(_("Upload the file again."), "error")
         return redirect(url_for("learning.import_records"))
-    result = csv_records.import_records(foundation_id(), content, local_today(), actor=current_user)
+    result = csv_records.import_records(foundation_id(), content, clock.today(), actor=current_user)
     if not result.ok:  # something changed since the check: show it, store nothing
         return render_template("learning/import.html", form=ImportForm(formdata=None), result=result,
                                confirm_form=ActionForm(), columns=csv_records.COLUMNS)
@@ -144,7 +148,7 @@ def _save_register(row: Register | None):
         if created:
             db.session.add(row)
         db.session.flush()
-        audit.record("learning.register_saved", row, foundation_id=foundation_id(), details={"code": row.code})
+        record_audit("learning.register_saved", row, foundation_id=foundation_id(), details={"code": row.code})
         db.session.commit()
         flash(_("The register is saved."), "success")
         return redirect(url_for("learning.registers"))
@@ -162,46 +166,3 @@ def new_register():
 @permission_required("learning.manage")
 def edit_register(register_id: int):
     return _save_register(catalogue.get_visible_or_404(Register, register_id, foundation_id()))
-
-
-# -- a person's registrations ---------------------------------------------------------------------
-
-def _registration_or_404(registration_id: int) -> Registration:
-    row = tenancy.get_or_404(Registration, registration_id)
-    if row.foundation_id != foundation_id() or (row.person_id != current_user.id and not is_admin()):
-        abort(404)
-    return row
-
-
-def _save_registration(row: Registration | None):
-    fid = foundation_id()
-    form = RegistrationForm(obj=row)
-    available = catalogue.registers(fid)
-    form.register_id.choices = choices(((r.id, r.name) for r in available), _("Choose a register"))
-    if form.validate_on_submit():
-        register = next(r for r in available if r.id == form.register_id.data)
-        created = row is None
-        row = row or Registration(foundation_id=fid, person_id=current_user.id)
-        row.register_id, row.number = register.id, form.number.data or ""
-        row.cycle_start = form.cycle_start.data
-        row.cycle_end = form.cycle_end.data or form.cycle_start.data + relativedelta(months=register.cycle_months, days=-1)
-        row.points_required = form.points_required.data if form.points_required.data is not None else register.points_required
-        if created:
-            db.session.add(row)
-        db.session.commit()
-        flash(_("The registration is saved."), "success")
-        return redirect(url_for("learning.index"))
-    return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.index"),
-                           title=_("Professional registration"))
-
-
-@bp.route("/registrations/new", methods=["GET", "POST"])
-@permission_required("learning.enrol")
-def new_registration():
-    return _save_registration(None)
-
-
-@bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
-@permission_required("learning.enrol")
-def edit_registration(registration_id: int):
-    return _save_registration(_registration_or_404(registration_id))

@@ -6,16 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.extensions import db
-from core.models import Person
-from core.permissions import acting_foundation_id, permission_required
+from core.api import Person, acting_foundation_id, clock, db, permission_required
 from plugins.wellbeing import campaigns as service
-from plugins.wellbeing import clock, support
+from plugins.wellbeing import support
 from plugins.wellbeing.forms import CampaignForm, ContactForm, StartForm
 from plugins.wellbeing.models import Campaign, Period, SupportContact
 from plugins.wellbeing.periods import CADENCES
 from plugins.wellbeing.questions import QUESTIONS, known
-from plugins.wellbeing.views.common import MANAGE, bp, owned_or_404
+from plugins.wellbeing.views import bp
+from plugins.wellbeing.views.common import MANAGE, owned_or_404
 
 
 def _actor():

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from core.api import clock
 from core.models import Foundation, Person, Team
-from core.reminders import local_today
 from core.testing import querycount
 from plugins.flexwork.agreements import Terms, change_from
 from plugins.flexwork.pattern import Block, parse_time
@@ -30,7 +30,7 @@ def give_agreement(db, person, days, hours=24, since=SINCE, **kwargs):
 
 def start_in_time(today: date | None = None) -> date:
     """A Monday more than two months away: a request for it today is in time."""
-    day = (today or local_today()) + relativedelta(months=2, days=7)
+    day = (today or clock.today()) + relativedelta(months=2, days=7)
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.api import clock
 from core.demo import seed_demo_organisation
 from core.models import Foundation, Person, Team
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.flexwork import request_flow
 from plugins.flexwork.agreements import Terms, agreement_on, change_from, history
 from plugins.flexwork.models import Agreement, CoverageRule, FeedKey, FlexRequest, Swap
@@ -64,7 +64,7 @@ def test_demo_data(app, db):
     secretary_request = db.session.scalar(
         select(FlexRequest).join(Person, Person.id == FlexRequest.person_id).where(Person.team_id == ggz.id))
     assert secretary_request.state == "submitted" and secretary_request.trial_weeks == 8
-    today = local_today()
+    today = clock.today()
     assert any(r.is_open and 0 <= (r.decision_deadline - today).days <= 7 for r in db.session.scalars(select(FlexRequest)))
 
 
@@ -79,8 +79,8 @@ def test_bench_data_in_bulk(org, db):
 
 
 def test_privacy_export_and_erase(app, org, db):
-    request = request_flow.submit(org.bert, request_flow.Proposal("times", terms([2, 3, 4]), local_today() + timedelta(days=90)),
-                                  local_today())
+    request = request_flow.submit(org.bert, request_flow.Proposal("times", terms([2, 3, 4]), clock.today() + timedelta(days=90)),
+                                  clock.today())
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
                         week_start=date(2027, 1, 4), requester_day=1, partner_day=4, state="proposed"))
     db.session.add(FeedKey(foundation_id=org.foundation.id, person_id=org.bert.id, key="k" * 40))

@@ -9,19 +9,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from core.api import clock
 from core.extensions import db as _db
 from core.models import AuditEvent, Notification
 from plugins.flexwork import request_flow
 from plugins.flexwork.agreements import Terms, agreement_on, history
 from plugins.flexwork.models import Agreement, CoverageRule, FlexRequest
 from tests.plugins.flexwork.conftest import day_blocks, start_in_time
-from core.reminders import local_today
 
 
 def submit(person, days=(2, 3, 4), kind="times", trial_weeks=None, start=None, **kwargs) -> FlexRequest:
     request = request_flow.submit(
         person, request_flow.Proposal(kind, Terms(Decimal(24), Decimal(0), day_blocks(days, **kwargs)), start or start_in_time(),
-                                      trial_weeks=trial_weeks), local_today())
+                                      trial_weeks=trial_weeks), clock.today())
     _db.session.commit()
     return request
 
@@ -172,7 +172,7 @@ def test_two_decisions_at_the_same_moment_only_one_wins(app, org, db):
 
             request = _db.session.get(FlexRequest, request_id)
             manager = _db.session.get(Person, manager_id)
-            request.person  # loaded before the race, as a page would have
+            _ = request.person  # loaded before the race, as a page would have
             barrier.wait()
             try:
                 if action == "approve":

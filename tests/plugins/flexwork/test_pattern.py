@@ -4,7 +4,15 @@ from __future__ import annotations
 import pytest
 
 from plugins.flexwork.pattern import (
-    Block, blocks_from_json, blocks_to_json, changed_days, format_hours, parse_time, problems, swap_day, weekly_minutes,
+    Block,
+    blocks_from_json,
+    blocks_to_json,
+    changed_days,
+    format_hours,
+    parse_time,
+    problems,
+    swap_day,
+    weekly_minutes,
 )
 
 

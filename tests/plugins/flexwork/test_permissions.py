@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.api import clock
 from core.plugin_switch import disable
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.flexwork import request_flow, swaps
 from plugins.flexwork.agreements import Terms
 from plugins.flexwork.models import CoverageRule
@@ -25,11 +25,11 @@ def person_for(org, role):
 @pytest.fixture
 def things(org, db):
     request = request_flow.submit(org.bert, request_flow.Proposal(
-        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), local_today())
+        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
     rule = CoverageRule(foundation_id=org.foundation.id, team_id=org.team.id, label="Phone", weekdays="01234",
                         start_time="08:30", end_time="17:00", min_people=1)
     db.session.add(rule)
-    monday = local_today() + timedelta(days=14 - local_today().weekday())
+    monday = clock.today() + timedelta(days=14 - clock.today().weekday())
     swap = swaps.propose(org.anna, org.bert, monday, monday + timedelta(days=3))
     db.session.commit()
     return {"request": request.id, "rule": rule.id, "swap": swap.id, "team": org.team.id, "person": org.bert.id}
@@ -56,7 +56,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
 def test_permission_matrix(client, login, org, things, method, url, expected):
-    for role, status in zip(ROLES, expected):
+    for role, status in zip(ROLES, expected, strict=True):
         login(person_for(org, role))
         response = getattr(client, method)(url.format(**things))
         assert response.status_code == status, f"{role}: {method} {url} -> {response.status_code}"

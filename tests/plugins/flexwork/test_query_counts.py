@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from core.api import clock
 from core.models import Person
-from core.reminders import local_today
 from plugins.flexwork import request_flow
 from plugins.flexwork.agreements import Terms
 from plugins.flexwork.models import Agreement, CoverageRule, Swap
@@ -36,7 +36,7 @@ def grow_team(db, org, size: int) -> list[Person]:
 
 def ask(db, person) -> int:
     request = request_flow.submit(person, request_flow.Proposal(
-        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), local_today())
+        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
     db.session.commit()
     return request.id
 
@@ -47,7 +47,7 @@ def busy_team(org, db):
         db.session.add(CoverageRule(foundation_id=org.foundation.id, team_id=org.team.id, label=label, weekdays="01234",
                                     start_time="08:30", end_time="17:00", min_people=minimum))
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
-                        week_start=monday_of(local_today()), requester_day=0, partner_day=3, state="approved"))
+                        week_start=monday_of(clock.today()), requester_day=0, partner_day=3, state="approved"))
     db.session.commit()
     return org
 

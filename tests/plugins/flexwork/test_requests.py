@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.api import clock
 from core.models import Notification
-from core.reminders import local_today
 from plugins.flexwork import wfw
 from plugins.flexwork.models import FlexRequest
 from tests.plugins.flexwork.conftest import pattern_form, start_in_time
@@ -43,7 +43,7 @@ def test_submitting_a_request_sets_the_deadline_and_tells_the_manager(client, lo
 
 def test_checking_shows_the_rules_and_warnings_but_saves_nothing(client, login, org, db):
     login(org.bert)
-    late = local_today() + timedelta(days=30)
+    late = clock.today() + timedelta(days=30)
     data = pattern_form([(0, "06:00", "19:00")], start_date=late.isoformat(), action="check")
     page = client.post("/flexwork/requests/new", data=data).get_data(as_text=True)
     assert request_count(db) == 0
@@ -52,9 +52,9 @@ def test_checking_shows_the_rules_and_warnings_but_saves_nothing(client, login, 
 
 
 def test_late_request_and_short_service_are_warnings_not_errors(client, login, org, db, make):
-    newcomer = make.person(org.foundation, org.team, start_date=local_today() - timedelta(days=10))
+    newcomer = make.person(org.foundation, org.team, start_date=clock.today() - timedelta(days=10))
     login(newcomer)
-    start = local_today() + timedelta(days=40)
+    start = clock.today() + timedelta(days=40)
     response = client.post("/flexwork/requests/new", data=pattern_form(WED_THU_FRI, start_date=start.isoformat()))
     assert response.status_code == 302
     request = db.session.scalar(select(FlexRequest))
@@ -82,7 +82,7 @@ def test_bad_input_gives_field_errors_and_saves_nothing(client, login, org, db, 
     assert response.status_code == 400
     assert f'id="{field_id}-error"' in page
     assert request_count(db) == 0
-    assert 'value="%s"' % rows[0][1] in page  # what was typed is kept
+    assert f'value="{rows[0][1]}"' in page  # what was typed is kept
 
 
 def test_the_employee_withdraws_an_open_request(client, login, org, db):
@@ -118,7 +118,7 @@ def test_landing_page_shows_my_agreement(client, login, org):
 
 def test_past_start_date_message(client, login, org):
     login(org.bert)
-    yesterday = (local_today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     page = client.post("/flexwork/requests/new", data=pattern_form(WED_THU_FRI, start_date=yesterday)).get_data(as_text=True)
     assert "The start date lies in the past." in page or "verleden" in page
     assert date.fromisoformat(yesterday)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.api import clock
 from core.models import AuditEvent
-from core.reminders import local_today
 from plugins.flexwork.models import CoverageRule, Swap, TeamSetting
 from plugins.flexwork.team_data import monday_of, team_week
 from tests.plugins.flexwork.conftest import give_agreement
@@ -15,7 +15,7 @@ from tests.plugins.flexwork.conftest import give_agreement
 
 @pytest.fixture
 def next_week():
-    return monday_of(local_today()) + timedelta(days=7)
+    return monday_of(clock.today()) + timedelta(days=7)
 
 
 def propose(client, login, org, monday, give=0, take=3, partner=None):
@@ -84,7 +84,7 @@ def test_no_auto_approval_when_coverage_would_break(client, login, org, db, next
 
 
 def test_bad_swaps_are_refused_with_field_errors(client, login, org, db, next_week):
-    past = monday_of(local_today()) - timedelta(days=7)
+    past = monday_of(clock.today()) - timedelta(days=7)
     page = propose(client, login, org, past).get_data(as_text=True)
     assert 'id="give_date-error"' in page
     login(org.anna)

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
+from core.api import clock
 from core.models import AuditEvent
 from core.plugin_switch import disable
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.flexwork.agreements import agreement_on, history
 from plugins.flexwork.models import Agreement, CoverageRule, FeedKey, Swap, TeamSetting
 from plugins.flexwork.settings import hr_alert_days, labour_rules
@@ -73,7 +73,7 @@ def test_week_view_shows_who_works_where_and_marks_gaps(client, login, org, db):
 
 
 def test_week_view_applies_an_approved_swap_and_navigates_weeks(client, login, org, db):
-    monday = monday_of(local_today()) + timedelta(days=7)
+    monday = monday_of(clock.today()) + timedelta(days=7)
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
                         week_start=monday, requester_day=1, partner_day=4, state="approved"))
     db.session.commit()
@@ -125,7 +125,7 @@ def test_icalendar_download_repeats_each_block_weekly(client, login, org, db):
 
 
 def test_icalendar_ends_an_agreement_and_marks_swaps(client, login, org, db):
-    monday = monday_of(local_today()) + timedelta(days=7)
+    monday = monday_of(clock.today()) + timedelta(days=7)
     agreement = db.session.scalar(select(Agreement).where(Agreement.person_id == org.anna.id))
     agreement.valid_to = monday + timedelta(days=60)
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
@@ -165,6 +165,6 @@ def test_hr_sets_the_foundations_working_time_rules(client, login, org, db):
     assert labour_rules(org.foundation.id).max_shift_hours == 9 and hr_alert_days(org.foundation.id) == 10
     assert labour_rules(org.outsider_foundation.id).max_shift_hours == 12  # another foundation keeps the law's
     login(org.anna)
-    start = (local_today() + timedelta(days=90)).isoformat()
+    start = (clock.today() + timedelta(days=90)).isoformat()
     page = client.post("/flexwork/requests/new", data=pattern_form([(0, "08:00", "17:30")], start_date=start, action="check"))
     assert '<li class="fw-warning">' in page.get_data(as_text=True)  # 9.5 hours breaks the foundation's 9

@@ -1,7 +1,7 @@
 """A plugin that listens to learning's ``training_completed``, as another plugin would."""
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
+from core.api import hookimpl
 
 KEY = "learnlistener"
 TITLE = {"en": "Listens to learning"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from core.api import clock
 from core.extensions import db
-from plugins.learning.clock import local_now
 from plugins.learning.models import Course, CourseSession, Enrolment, Register, Requirement, TrainingRecord
 from plugins.learning.records import expiry_for
 
@@ -21,7 +21,7 @@ def course(foundation=None, code="BHV", title="Bedrijfshulpverlening", **fields)
 
 def session(foundation, course_row, days=7, capacity=2, trainer=None, **fields) -> CourseSession:
     """A session starting ``days`` from now (negative: in the past)."""
-    start = (local_now() + timedelta(days=days)).replace(second=0)
+    start = (clock.local_now() + timedelta(days=days)).replace(second=0)
     row = CourseSession(foundation_id=foundation.id, course_id=course_row.id, starts_at=start,
                         ends_at=start + timedelta(hours=3), location="Hengelo", capacity=capacity,
                         trainer_id=trainer.id if trainer is not None else None, **fields)

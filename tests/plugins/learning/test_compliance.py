@@ -11,11 +11,11 @@ from dateutil.relativedelta import relativedelta
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
+from core.api import clock
 from core.models import Person
-from plugins.learning.clock import local_today
+from core.testing.querycount import count_queries
 from plugins.learning.models import ComplianceSnapshot, TrainingRecord
 from tests.plugins.learning import support
-from core.testing.querycount import count_queries
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def setup(org, db):
     bls = support.course(code="BLS", title="Basic Life Support", validity_months=12, grace_days=0)
     req_bhv = support.requirement(org.foundation, [bhv], "BHV")
     req_bls = support.requirement(org.foundation, [bls], "BLS", job_title="verpleegkundige")
-    today = local_today()
+    today = clock.today()
     support.record(org.employee, bhv, today + timedelta(days=21) - relativedelta(months=12))
     support.record(org.colleague, bhv, today - relativedelta(months=14))
     return bhv, bls, req_bhv, req_bls
@@ -82,7 +82,7 @@ def test_csv_export(client, login, org, setup):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][4:] == ["BHV", "BHV: valid until", "BLS", "BLS: valid until"]
     mila = next(r for r in rows if r[0] == "Mila Werkman")
-    assert mila[4] == "Expiring" and mila[5] == (local_today() + timedelta(days=21)).isoformat()
+    assert mila[4] == "Expiring" and mila[5] == (clock.today() + timedelta(days=21)).isoformat()
     assert mila[6] == "Overdue"
     bram = next(r for r in rows if r[0] == "Bram Bakker")
     assert bram[6] == "not applicable"
@@ -102,6 +102,8 @@ def test_xlsx_export_is_coloured_and_complete(client, login, org, setup, tmp_pat
     mila_row = names.index("Mila Werkman") + 2
     assert sheet.cell(mila_row, 5).value == "Expiring"
     assert sheet.cell(mila_row, 5).fill.fgColor.rgb.endswith("FFF3CD")
+    assert sheet.cell(mila_row, 6).value.date() == clock.today() + timedelta(days=21)  # a date, not text
+    assert sheet.cell(mila_row, 7).value == "Overdue"
 
 
 def test_forecast_lists_who_becomes_overdue(client, login, org, setup):
@@ -134,7 +136,7 @@ def test_requirements_are_managed_by_hr(client, login, org, setup, db):
 def test_any_course_of_the_set_counts(client, login, org, setup, db):
     bhv, bls, _req_bhv, _req_bls = setup
     either = support.requirement(org.foundation, [bhv, bls], "BHV of BLS")
-    support.record(org.colleague, bls, local_today() - timedelta(days=10))
+    support.record(org.colleague, bls, clock.today() - timedelta(days=10))
     login(org.hr)
     html = client.get("/learning/compliance").get_data(as_text=True)
     assert "ln-compliant" in _cell(html, org.colleague.email, either.id)
@@ -161,7 +163,7 @@ def _add_people(db, foundation, team, n):
 
 
 def _add_records(db, foundation, people, course):
-    today = local_today()
+    today = clock.today()
     db.session.execute(insert(TrainingRecord), [
         {"foundation_id": foundation.id, "person_id": pid, "course_id": course.id, "completed_on": today - timedelta(days=pid % 500),
          "expires_on": today + timedelta(days=365 - pid % 500), "grace_until": today + timedelta(days=395 - pid % 500),
@@ -206,8 +208,8 @@ def test_the_foundation_summary_is_kept_until_a_record_changes(client, login, or
     login(org.hr)
     assert expiring_count() == "1"
     assert db.session.scalar(select(ComplianceSnapshot.foundation_id)) == org.foundation.id
-    support.record(org.manager, bhv, local_today() - relativedelta(months=11))  # written behind its back
+    support.record(org.manager, bhv, clock.today() - relativedelta(months=11))  # written behind its back
     assert expiring_count() == "1"  # the stored summary is reused
     client.post("/learning/records/new", data={"person": org.hr.email, "course_id": str(bhv.id),
-                                               "completed_on": (local_today() - relativedelta(months=11)).isoformat()})
+                                               "completed_on": (clock.today() - relativedelta(months=11)).isoformat()})
     assert expiring_count() == "3"  # a verified record drops the snapshot: counted afresh, both new ones seen

@@ -12,8 +12,8 @@ from icalendar import Calendar
 from sqlalchemy import select, text
 
 from core.models import Notification, Person
-from core.plugins import plugin_manager
 from core.plugin_switch import disable, state_row
+from core.plugins import plugin_manager
 from plugins.learning import enrolment as enrolments
 from plugins.learning.models import CourseSession, Enrolment
 from plugins.learning.records import expiry_for
@@ -223,7 +223,7 @@ def test_attendance_by_the_trainer_makes_records_and_by_others_is_404(client, lo
     assert "Mila Werkman" in page
     rows = sorted([first, second], key=lambda e: e.person.last_name)  # the form lists by last name
     data = {}
-    for n, (enrolment, attendance, result) in enumerate(zip(rows, ["absent", "present"], ["", "passed"])):
+    for n, (enrolment, attendance, result) in enumerate(zip(rows, ["absent", "present"], ["", "passed"], strict=True)):
         data.update({f"rows-{n}-enrolment_id": str(enrolment.id), f"rows-{n}-attendance": attendance,
                      f"rows-{n}-result": result, f"rows-{n}-score": ""})
     assert client.post(f"/learning/sessions/{session.id}/attendance", data=data).status_code == 302

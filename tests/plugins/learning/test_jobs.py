@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.api import clock
 from core.jobs import registered_jobs
 from core.models import Notification
 from core.plugin_switch import state_row
-from plugins.learning.clock import local_today
 from plugins.learning.jobs import auto_enrol, send_expiry_reminders, send_registration_reminders
 from plugins.learning.models import Enrolment, Registration
 from tests.plugins.learning import support
@@ -23,7 +23,7 @@ def _notes(db, person, kind):
 
 def _expiring_in(person, course, days):
     """A record whose last valid day is ``days`` from today."""
-    today = local_today()
+    today = clock.today()
     row = support.record(person, course, today - timedelta(days=30))
     row.expires_on, row.grace_until = today + timedelta(days=days), today + timedelta(days=days + course.grace_days)
     support.db.session.commit()
@@ -52,7 +52,7 @@ def test_expiry_reminders_at_90_30_and_7_days_once_each(app, org, db):
 def test_a_renewed_certificate_stops_the_reminders(app, org, db):
     course = support.course()
     _expiring_in(org.employee, course, 30)
-    support.record(org.employee, course, local_today() - timedelta(days=2))  # renewed
+    support.record(org.employee, course, clock.today() - timedelta(days=2))  # renewed
     send_expiry_reminders(org.foundation)
     assert _notes(db, org.employee, "learning.expiry") == []
 
@@ -96,7 +96,7 @@ def test_auto_enrolment_takes_the_next_session_with_room_or_the_waiting_list(app
 def test_registration_reminder_only_when_points_are_missing(app, org, db, make):
     register = support.register(points=Decimal("10"))
     course = support.course(code="MED", validity_months=None, register_id=register.id, accreditation_points=Decimal("4"))
-    today = local_today()
+    today = clock.today()
     for person, points_done in ((org.employee, 1), (org.colleague, 3)):
         db.session.add(Registration(foundation_id=org.foundation.id, person_id=person.id, register_id=register.id,
                                     cycle_start=today - timedelta(days=1500), cycle_end=today + timedelta(days=90),

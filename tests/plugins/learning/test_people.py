@@ -10,12 +10,20 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
+from core.api import clock
 from core.models import Person
 from plugins.learning import compliance
-from plugins.learning.clock import local_today
 from plugins.learning.demo import seed_bench_data, seed_demo_data
-from plugins.learning.models import (Course, CourseSession, Enrolment, FeedToken, Registration, Requirement,
-                                     TrainingRecord, XapiStatement)
+from plugins.learning.models import (
+    Course,
+    CourseSession,
+    Enrolment,
+    FeedToken,
+    Registration,
+    Requirement,
+    TrainingRecord,
+    XapiStatement,
+)
 from plugins.learning.privacy import erase, export
 from tests.plugins.learning import support
 
@@ -23,8 +31,8 @@ from tests.plugins.learning import support
 def _bhv_expiring_in_21_days(org):
     bhv = support.course(code="BHV", title="BHV")
     support.requirement(org.foundation, [bhv], "BHV")
-    support.record(org.employee, bhv, local_today() + timedelta(days=21) - relativedelta(months=12))
-    support.record(org.colleague, bhv, local_today() - relativedelta(months=15))
+    support.record(org.employee, bhv, clock.today() + timedelta(days=21) - relativedelta(months=12))
+    support.record(org.colleague, bhv, clock.today() - relativedelta(months=15))
     return bhv
 
 
@@ -38,7 +46,7 @@ def test_my_widget_says_what_expires_and_links_to_enrol(client, login, org):
 def test_my_widget_counts_days_in_the_singular_too(client, db, login, org):
     bhv = support.course(code="BHV", title="BHV")
     support.requirement(org.foundation, [bhv], "BHV")
-    support.record(org.employee, bhv, local_today() + timedelta(days=1) - relativedelta(months=12))
+    support.record(org.employee, bhv, clock.today() + timedelta(days=1) - relativedelta(months=12))
     login(org.employee)
     assert "BHV expires in 1 day " in client.get("/").get_data(as_text=True)
     org.employee.locale = "nl"
@@ -126,7 +134,7 @@ def test_privacy_export_and_erase(app, org, db, listener):
 
 def test_demo_data_covers_every_status(app, org, db, make):
     medewerker = make.person(org.foundation, org.team, email="medewerker.test@example.org", job_title="Verpleegkundige")
-    make.person(org.foundation, org.team, status="preboarding", start_date=local_today() + timedelta(days=7))
+    make.person(org.foundation, org.team, status="preboarding", start_date=clock.today() + timedelta(days=7))
     people = db.session.scalars(select(Person.id).where(Person.foundation_id == org.foundation.id)).all()
     seed_demo_data(org.foundation, people, random.Random(1))
     db.session.commit()
@@ -134,12 +142,12 @@ def test_demo_data_covers_every_status(app, org, db, make):
     db.session.commit()
     assert db.session.scalar(select(func.count(Course.id)).where(Course.code == "BHV")) == 1
     requirements = compliance.requirements_of(org.foundation.id)
-    totals = compliance.total_counts(compliance.counts(compliance.Scope(org.foundation.id), requirements, local_today()))
+    totals = compliance.total_counts(compliance.counts(compliance.Scope(org.foundation.id), requirements, clock.today()))
     assert set(totals) == {"compliant", "expiring", "expired", "overdue", "missing"}, totals
-    cells = compliance.cells_for(compliance.Scope(org.foundation.id), [medewerker.id], local_today())[medewerker.id]
+    cells = compliance.cells_for(compliance.Scope(org.foundation.id), [medewerker.id], clock.today())[medewerker.id]
     bhv = next(r for r in requirements if r.title == "BHV")
-    assert cells[bhv.id].valid_until == local_today() + timedelta(days=21)
-    now = local_today()
+    assert cells[bhv.id].valid_until == clock.today() + timedelta(days=21)
+    now = clock.today()
     starts = db.session.scalars(select(CourseSession.starts_at).where(CourseSession.foundation_id == org.foundation.id)).all()
     assert any(s.date() < now for s in starts) and any(s.date() > now for s in starts)
     assert db.session.scalar(select(func.count(TrainingRecord.id)).where(TrainingRecord.status == "pending")) >= 1

@@ -8,9 +8,11 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+from core.api import clock, commit_and_fire
 from core.plugin_switch import disable
 from core.plugins import plugin_manager
 from plugins.learning.models import TrainingRecord
+from plugins.learning.records import verify
 from tests.plugins.learning import support
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -56,6 +58,19 @@ def test_an_employees_record_waits_for_hr_then_counts(client, login, org, listen
     assert support.records_of(org.employee)[0].status == "verified" and len(listener.HEARD) == 1
 
 
+def test_hook_training_completed(app, org, listener, db):
+    """Fired once the verification commits, with the person, the course and the record, to the
+    plugins switched on for the person's foundation only."""
+    course = support.course(code="EXT", validity_months=None)
+    mine = support.record(org.employee, course, clock.today(), status="pending")
+    elsewhere = support.record(org.outsider, course, clock.today(), status="pending")  # the listener is off there
+    verify(mine)
+    verify(elsewhere)
+    assert listener.HEARD == []  # queued until the commit
+    commit_and_fire()
+    assert listener.HEARD == [{"person_id": org.employee.id, "course_code": "EXT", "record_id": mine.id, "expires_on": None}]
+
+
 def test_hr_enters_a_verified_record_for_someone(client, login, org, listener):
     course = support.course()
     login(org.hr)
@@ -76,7 +91,7 @@ def test_the_person_field_is_hr_only(client, login, org):
 def test_bad_input_keeps_what_was_typed_and_stores_nothing(client, login, org, app):
     course = support.course()
     login(org.employee)
-    future = (date.today() + timedelta(days=30)).isoformat()
+    future = (clock.today() + timedelta(days=30)).isoformat()
     response = _post_record(client, course, completed_on=future, note="Mijn notitie")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -122,7 +137,7 @@ def test_evidence_is_served_only_to_the_person_their_manager_and_hr(client, logi
 
 def test_certificate_pdf_and_public_verification(client, login, org, db):
     course = support.course(title="Basic Life Support")
-    record = support.record(org.employee, course, date.today() - timedelta(days=10), verification_code="ABCD-EFGH-JKLM")
+    record = support.record(org.employee, course, clock.today() - timedelta(days=10), verification_code="ABCD-EFGH-JKLM")
     login(org.employee)
     response = client.get(f"/learning/records/{record.id}/certificate.pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
@@ -141,7 +156,7 @@ def test_certificate_pdf_and_public_verification(client, login, org, db):
 
 def test_verification_works_for_someone_signed_in_where_learning_is_off(client, login, make, org, db):
     course = support.course(title="Basic Life Support")
-    support.record(org.employee, course, date.today() - timedelta(days=10), verification_code="GATE-FREE-CODE")
+    support.record(org.employee, course, clock.today() - timedelta(days=10), verification_code="GATE-FREE-CODE")
     login(make.person(make.foundation()))  # a foundation without the learning plugin
     page = client.get("/learning/verify/GATE-FREE-CODE")
     assert page.status_code == 200 and "Basic Life Support" in page.get_data(as_text=True)
@@ -150,23 +165,23 @@ def test_verification_works_for_someone_signed_in_where_learning_is_off(client, 
 
 def test_verification_says_when_a_certificate_has_expired(client, org):
     course = support.course()
-    support.record(org.employee, course, date.today() - timedelta(days=800), verification_code="OLDC-ERTI-FICA")
+    support.record(org.employee, course, clock.today() - timedelta(days=800), verification_code="OLDC-ERTI-FICA")
     assert "no longer valid" in client.get("/learning/verify/OLDC-ERTI-FICA").get_data(as_text=True)
 
 
 def test_verification_needs_learning_on_for_the_records_foundation(app, client, org):
-    support.record(org.employee, support.course(), date.today(), verification_code="GONE-GONE-GONE")
+    support.record(org.employee, support.course(), clock.today(), verification_code="GONE-GONE-GONE")
     disable(plugin_manager(app), org.foundation, "learning")
     assert client.get("/learning/verify/GONE-GONE-GONE").status_code == 404
 
 
 def test_pending_and_rejected_records_are_not_verifiable(client, org):
-    support.record(org.employee, support.course(), date.today(), status="pending", verification_code="PEND-PEND-PEND")
+    support.record(org.employee, support.course(), clock.today(), status="pending", verification_code="PEND-PEND-PEND")
     assert client.get("/learning/verify/PEND-PEND-PEND").status_code == 404
 
 
 def test_records_of_another_foundation_are_not_found(client, login, org, db):
-    record = support.record(org.outsider, support.course(), date.today(), verification_code="OUTS-IDER-CODE")
+    record = support.record(org.outsider, support.course(), clock.today(), verification_code="OUTS-IDER-CODE")
     login(org.hr)
     for url in (f"/learning/records/{record.id}", f"/learning/records/{record.id}/certificate.pdf",
                 f"/learning/records/{record.id}/evidence"):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.models import Foundation, Person, Team
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from plugins.onboarding.models import OnboardingTemplate, OnboardingTemplateTask
 
@@ -34,7 +33,7 @@ class Org:
 
 
 @pytest.fixture
-def org(make, enable_plugin) -> Org:
+def org(make, enable_plugin, clock) -> Org:
     """Everyone reads English, so tests can check the source strings whatever the Dutch catalogue says."""
     ggz, welzijn = make.foundation("ggz", "GGZ"), make.foundation("welzijn", "Welzijn")
     enable_plugin("onboarding", ggz)
@@ -48,7 +47,7 @@ def org(make, enable_plugin) -> Org:
         first_name="Noor",
         last_name="Nieuw",
         status="preboarding",
-        start_date=local_today() + timedelta(days=7),
+        start_date=clock.today() + timedelta(days=7),
         locale="en",
     )
     hr = make.person(ggz, role="hr_admin", locale="en")
@@ -134,7 +133,3 @@ def learning_on(app, enable_plugin, monkeypatch):
         )
 
     return _on
-
-
-def monday(after: date) -> date:
-    return after + timedelta(days=(7 - after.weekday()) % 7 or 7)

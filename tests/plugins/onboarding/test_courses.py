@@ -4,8 +4,9 @@ import ast
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from core import events
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from tests.plugins.onboarding.conftest import make_template, task, task_named
 
@@ -22,7 +23,9 @@ def _report(person, course):
     events.commit()
 
 
-def _course_journey(db, org):
+@pytest.fixture
+def course_journey(db, org, clock):
+    """The newcomer's journey from today: an intro, then two course tasks."""
     template = make_template(
         db,
         org.foundation,
@@ -33,21 +36,21 @@ def _course_journey(db, org):
         ],
         after={1: [0]},
     )
-    started = journeys.start_journey(org.newcomer, template, local_today())
+    started = journeys.start_journey(org.newcomer, template, clock.today())
     db.session.commit()
     return started
 
 
-def test_a_reported_course_completes_the_matching_task(db, org):
-    journey = _course_journey(db, org)
+def test_a_reported_course_completes_the_matching_task(db, org, course_journey):
+    journey = course_journey
     _report(org.newcomer, SimpleNamespace(id=77, code="avg", title="Privacy"))
     db.session.expire_all()
     assert task_named(journey, "E-learning AVG").status == "done"  # even before "Intro": it happened
     assert task_named(journey, "BHV").status == "open"
 
 
-def test_a_course_can_be_named_by_its_id(db, org):
-    journey = _course_journey(db, org)
+def test_a_course_can_be_named_by_its_id(db, org, course_journey):
+    journey = course_journey
     task_named(journey, "BHV").config = {"course_code": "42"}
     db.session.commit()
     _report(org.newcomer, SimpleNamespace(id=42, code="BHV-2026"))
@@ -55,15 +58,15 @@ def test_a_course_can_be_named_by_its_id(db, org):
     assert task_named(journey, "BHV").status == "done"
 
 
-def test_another_persons_course_changes_nothing(db, org):
-    journey = _course_journey(db, org)
+def test_another_persons_course_changes_nothing(db, org, course_journey):
+    journey = course_journey
     _report(org.buddy, SimpleNamespace(id=77, code="AVG"))
     db.session.expire_all()
     assert task_named(journey, "E-learning AVG").status == "open"
 
 
-def test_the_last_course_completes_the_journey(db, org):
-    journey = _course_journey(db, org)
+def test_the_last_course_completes_the_journey(db, org, course_journey):
+    journey = course_journey
     journeys.complete_task(task_named(journey, "Intro"), org.newcomer)
     db.session.commit()
     for code in ("AVG", "BHV"):
@@ -72,8 +75,8 @@ def test_the_last_course_completes_the_journey(db, org):
     assert journey.status == "completed"
 
 
-def test_a_course_task_cannot_be_ticked_off_by_hand(client, db, login, org):
-    journey = _course_journey(db, org)
+def test_a_course_task_cannot_be_ticked_off_by_hand(client, db, login, org, course_journey):
+    journey = course_journey
     course = task_named(journey, "BHV")
     login(org.newcomer)
     client.post(f"/onboarding/tasks/{course.id}")

@@ -6,7 +6,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.models import Foundation, Person
-from core.reminders import local_today
 from plugins.onboarding import demo, uploads
 from plugins.onboarding.models import (
     OnboardingFeedback,
@@ -26,7 +25,7 @@ def _slug_of(db, foundation_id):
     return db.session.get(Foundation, foundation_id).slug
 
 
-def test_the_demo_has_templates_and_journeys_in_every_state(runner, db):
+def test_the_demo_has_templates_and_journeys_in_every_state(runner, db, clock):
     _invoke(runner, "demo")
     templates = {(_slug_of(db, t.foundation_id), t.name): t for t in db.session.scalars(select(OnboardingTemplate))}
     assert {
@@ -49,7 +48,7 @@ def test_the_demo_has_templates_and_journeys_in_every_state(runner, db):
         select(func.count(OnboardingJourneyTask.id)).where(
             OnboardingJourneyTask.foundation_id == ggz.id,
             OnboardingJourneyTask.status == "open",
-            OnboardingJourneyTask.due_date < local_today(),
+            OnboardingJourneyTask.due_date < clock.today(),
         )
     )
     assert overdue >= 1
@@ -61,22 +60,22 @@ def test_the_demo_has_templates_and_journeys_in_every_state(runner, db):
     assert answers >= 5
 
 
-def test_the_demo_newcomer_starts_in_seven_days_with_a_buddy_and_a_document(runner, db):
+def test_the_demo_newcomer_starts_in_seven_days_with_a_buddy_and_a_document(runner, db, clock):
     _invoke(runner, "demo")
     noor = db.session.scalar(select(Person).where(Person.email == "nieuw.ggz@example.org"))
     [journey] = db.session.scalars(select(OnboardingJourney).where(OnboardingJourney.person_id == noor.id)).all()
-    assert journey.status == "open" and journey.start_date == local_today() + timedelta(days=7)
+    assert journey.status == "open" and journey.start_date == clock.today() + timedelta(days=7)
     assert journey.buddy.email == "medewerker.ggz@example.org"
     assert journey.tasks[0].status == "done"
     stored = db.session.scalar(select(OnboardingFile).where(OnboardingFile.journey_id == journey.id))
     assert uploads.path_of(stored).read_bytes().startswith(b"%PDF")
 
 
-def test_benchmark_data_is_bulk_inserted_for_starters_leavers_and_a_share(db, make, enable_plugin):
+def test_benchmark_data_is_bulk_inserted_for_starters_leavers_and_a_share(db, make, enable_plugin, clock):
     foundation = make.foundation("ggz", "GGZ")
     enable_plugin("onboarding", foundation)
     team = make.team(foundation)
-    today = local_today()
+    today = clock.today()
     people = [
         make.person(foundation, team, status="preboarding", start_date=today + timedelta(days=9)) for _ in range(5)
     ]

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.models import AuditEvent
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from plugins.onboarding.models import OnboardingFeedback, OnboardingJourney
 from tests.plugins.onboarding.conftest import make_template, task, task_named
@@ -16,18 +15,21 @@ def _rows(page: str) -> list[str]:
     return re.findall(r'<tr data-journey="(\d+)">', page)
 
 
-def _journey_for(make, db, org, template, **person):
-    newcomer = make.person(org.foundation, person.pop("team", org.team), **person)
-    started = journeys.start_journey(newcomer, template, person.get("start_date") or local_today())
+def _journey_for(make, db, org, template, start_date, **person):
+    """A new person of ``org`` (in its team unless ``team`` says otherwise) with a journey from ``start_date``."""
+    newcomer = make.person(org.foundation, person.pop("team", org.team), start_date=start_date, **person)
+    started = journeys.start_journey(newcomer, template, start_date)
     db.session.commit()
     return started
 
 
-def test_the_overview_filters_by_status_team_template_and_overdue(client, db, login, make, org, template, journey):
+def test_the_overview_filters_by_status_team_template_and_overdue(
+    client, db, login, make, clock, org, template, journey
+):
     other = make_template(db, org.foundation, [task("X", 1)], name="Secretariaat")
-    late = _journey_for(make, db, org, other, team=org.other_team)
-    late.tasks[0].due_date = local_today() - timedelta(days=2)
-    done = _journey_for(make, db, org, other)
+    late = _journey_for(make, db, org, other, clock.today(), team=org.other_team)
+    late.tasks[0].due_date = clock.today() - timedelta(days=2)
+    done = _journey_for(make, db, org, other, clock.today())
     done.status = "completed"
     db.session.commit()
     login(org.hr)
@@ -44,11 +46,11 @@ def test_the_overview_filters_by_status_team_template_and_overdue(client, db, lo
     assert re.search(r'<input[^>]*checked[^>]*name="overdue"', page)  # the filter stays as chosen
 
 
-def test_the_overview_pages(app, client, db, login, make, org, template):
+def test_the_overview_pages(app, client, db, login, make, clock, org, template):
     app.config["PAGE_SIZE"] = 2
     try:
         for n in range(5):
-            _journey_for(make, db, org, template, start_date=local_today() + timedelta(days=n))
+            _journey_for(make, db, org, template, clock.today() + timedelta(days=n))
         login(org.hr)
         first = _rows(client.get("/onboarding/hr/").get_data(as_text=True))
         third = client.get("/onboarding/hr/?page=3").get_data(as_text=True)
@@ -145,11 +147,11 @@ def test_hr_tasks_list_the_open_tasks_without_an_assignee(client, db, login, org
     assert client.post(f"/onboarding/tasks/{task_named(started, 'Evaluatie').id}").status_code == 302
 
 
-def test_figures_per_template(client, db, login, make, org, template):
-    today = local_today()
+def test_figures_per_template(client, db, login, make, clock, org, template):
+    today = clock.today()
     finished = []
     for n in range(6):
-        journey = _journey_for(make, db, org, template, start_date=today - timedelta(days=100))
+        journey = _journey_for(make, db, org, template, today - timedelta(days=100))
         for t in journey.tasks:
             t.status = "done"
             late = t.title == "Gedragscode" and n < 3
@@ -157,7 +159,7 @@ def test_figures_per_template(client, db, login, make, org, template):
         journeys.refresh_status(journey)
         journey.completed_at = datetime.combine(journey.start_date + timedelta(days=40 + n), datetime.min.time())
         finished.append(journey)
-    _journey_for(make, db, org, template)
+    _journey_for(make, db, org, template, today)
     for n, journey in enumerate(finished):
         db.session.add(
             OnboardingFeedback(

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from core.jobs import registered_jobs
 from core.models import Notification
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.onboarding import jobs, journeys, uploads
 from plugins.onboarding.models import OnboardingFeedback, OnboardingFile, OnboardingJourney, OnboardingJourneyTask
 from plugins.onboarding.vocabulary import FILE_TYPES
@@ -34,8 +33,9 @@ def test_the_assignee_is_reminded_two_working_days_before_and_once(db, org, jour
     confirm = task_named(journey, "Gedragscode")
     jobs.send_reminders(org.foundation, today=confirm.remind_on)
     jobs.send_reminders(org.foundation, today=confirm.remind_on)
-    [note] = _notes(db, org.newcomer, "onboarding.task_due")
-    assert "Gedragscode" in note.subject and note.url == "/onboarding/"
+    # Other tasks may fall due on the same working day (weekends move due dates): only this one counts.
+    [note] = [n for n in _notes(db, org.newcomer, "onboarding.task_due") if "Gedragscode" in n.subject]
+    assert note.url == "/onboarding/"
 
 
 def test_hrs_tasks_remind_the_hr_administrators(db, org, journey):
@@ -53,7 +53,9 @@ def test_an_overdue_task_is_reminded_the_day_after_and_a_done_one_not(db, org, j
     db.session.commit()
     jobs.send_reminders(org.foundation, today=talk.due_date + timedelta(days=1))
     overdue = _notes(db, kind="onboarding.task_overdue")
-    assert [(n.person_id, "Welkomstgesprek" in n.subject) for n in overdue] == [(org.manager.id, True)]
+    # The buddy's coffee can fall due the same working day (a weekend start moves the talk): not this test's business.
+    assert [n.person_id for n in overdue if "Welkomstgesprek" in n.subject] == [org.manager.id]
+    assert not [n for n in overdue if "Gedragscode" in n.subject]
 
 
 def test_hr_hears_of_a_missing_pre_boarding_document_three_days_before_the_start(db, org, journey):
@@ -78,8 +80,8 @@ def test_the_newcomer_is_asked_for_feedback_at_day_30_and_90(db, org, journey):
     ]
 
 
-def test_the_weekly_digest_reaches_managers_with_open_items_once(db, org, journey):
-    task_named(journey, "Kopie ID").due_date = local_today() - timedelta(days=1)
+def test_the_weekly_digest_reaches_managers_with_open_items_once(db, org, journey, clock):
+    task_named(journey, "Kopie ID").due_date = clock.today() - timedelta(days=1)
     db.session.commit()
     assert jobs.send_manager_digest(org.foundation) == 1
     assert jobs.send_manager_digest(org.foundation) == 0
@@ -89,7 +91,9 @@ def test_the_weekly_digest_reaches_managers_with_open_items_once(db, org, journe
     assert _notes(db, org.other_manager) == []
 
 
-def test_finished_journeys_are_purged_after_the_retention_with_their_files(app, db, org, journey, make, template):
+def test_finished_journeys_are_purged_after_the_retention_with_their_files(
+    app, db, org, journey, make, template, clock
+):
     upload = task_named(journey, "Kopie ID")
     stored = uploads.store(
         PDF, FILE_TYPES["pdf"], "id.pdf", org.foundation.id, journey_id=journey.id, journey_task_id=upload.id
@@ -107,8 +111,8 @@ def test_finished_journeys_are_purged_after_the_retention_with_their_files(app, 
         )
     )
     journey.status, journey.completed_at = "completed", datetime(2020, 1, 1)
-    recent = journeys.start_journey(org.buddy, template, local_today())
-    recent.status, recent.completed_at = "completed", datetime.now()
+    recent = journeys.start_journey(org.buddy, template, clock.today())
+    recent.status, recent.completed_at = "completed", datetime.combine(clock.today(), datetime.min.time())
     db.session.commit()
     path = uploads.path_of(stored)
     assert path.exists()
@@ -121,11 +125,12 @@ def test_finished_journeys_are_purged_after_the_retention_with_their_files(app, 
     assert feedback.journey_id is None and feedback.comment is None and feedback.welcome == 5  # kept for the figures
 
 
-def test_the_retention_is_a_setting(db, org, journey):
+def test_the_retention_is_a_setting(db, org, journey, clock):
     from core.plugin_switch import state_row
 
     state_row(org.foundation, "onboarding").settings = {"retention_days": 30, "backdate_days": 30}
-    journey.status, journey.completed_at = "completed", datetime.now() - timedelta(days=40)
+    forty_days_ago = datetime.combine(clock.today() - timedelta(days=40), datetime.min.time())
+    journey.status, journey.completed_at = "completed", forty_days_ago
     db.session.commit()
     assert plugin_manager().settings("onboarding", org.foundation.id)["retention_days"] == 30
     assert jobs.purge_finished(org.foundation) == 1

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from core import events
 from core.models import AuditEvent, Notification
 from core.people import service as people
-from core.reminders import local_today
 from plugins.onboarding import journeys, workdays
 from plugins.onboarding.models import OnboardingJourney
 from tests.plugins.onboarding.conftest import make_template, task, task_named
@@ -44,7 +43,7 @@ def test_an_inactive_template_is_not_chosen(db, org):
 # -- lifecycle events ---------------------------------------------------------------------------
 
 
-def test_a_hired_person_gets_a_journey_after_the_commit(db, org, template):
+def test_a_hired_person_gets_a_journey_after_the_commit(db, org, template, clock):
     person = people.create_person(
         org.foundation.id,
         {
@@ -53,7 +52,7 @@ def test_a_hired_person_gets_a_journey_after_the_commit(db, org, template):
             "email": "sam@example.org",
             "team_id": org.team.id,
             "status": "preboarding",
-            "start_date": local_today() + timedelta(days=10),
+            "start_date": clock.today() + timedelta(days=10),
         },
     )
     [journey] = _journeys_of(db, person)
@@ -65,7 +64,7 @@ def test_a_hired_person_gets_a_journey_after_the_commit(db, org, template):
     assert [n.kind for n in manager_notes] == ["onboarding.journey_started"]
 
 
-def test_a_volunteer_gets_the_volunteer_template(db, org):
+def test_a_volunteer_gets_the_volunteer_template(db, org, clock):
     make_template(db, org.foundation, [task("A")], name="Medewerkers")
     volunteers = make_template(
         db,
@@ -82,21 +81,21 @@ def test_a_volunteer_gets_the_volunteer_template(db, org):
             "last_name": "Vrij",
             "email": "vera@example.org",
             "person_type": "volunteer",
-            "start_date": local_today() + timedelta(days=20),
+            "start_date": clock.today() + timedelta(days=20),
             "status": "preboarding",
         },
     )
     assert [j.template_id for j in _journeys_of(db, person)] == [volunteers.id]
 
 
-def test_staff_imported_long_after_their_start_get_no_journey(db, org, template):
+def test_staff_imported_long_after_their_start_get_no_journey(db, org, template, clock):
     person = people.create_person(
         org.foundation.id,
         {
             "first_name": "Oud",
             "last_name": "Gediende",
             "email": "oud@example.org",
-            "start_date": local_today() - timedelta(days=400),
+            "start_date": clock.today() - timedelta(days=400),
         },
     )
     assert _journeys_of(db, person) == []
@@ -109,17 +108,17 @@ def test_an_event_that_rolls_back_starts_nothing(db, org, template):
     assert _journeys_of(db, org.newcomer) == []
 
 
-def test_a_transfer_and_a_leaver_get_their_templates(db, org):
+def test_a_transfer_and_a_leaver_get_their_templates(db, org, clock):
     transfer = make_template(db, org.foundation, [task("Overdracht", -2)], name="Overstap", kind="transfer")
     leaving = make_template(db, org.foundation, [task("Laptop inleveren", 0)], name="Uit dienst", kind="offboarding")
     person = org.buddy
     people.update_person(person, {**_values(person), "team_id": org.other_team.id})
-    people.update_person(person, {**_values(person), "end_date": local_today() + timedelta(days=30)})
+    people.update_person(person, {**_values(person), "end_date": clock.today() + timedelta(days=30)})
     found = {j.template_id: j for j in _journeys_of(db, person)}
     assert set(found) == {transfer.id, leaving.id}
-    assert found[leaving.id].start_date == local_today() + timedelta(days=30)
+    assert found[leaving.id].start_date == clock.today() + timedelta(days=30)
     # The transfer's manager tasks go to the new team's manager: the template has none, so check the plan.
-    assert found[transfer.id].start_date == local_today()
+    assert found[transfer.id].start_date == clock.today()
 
 
 def _values(person):
@@ -133,10 +132,10 @@ def test_a_second_hire_event_does_not_start_a_second_journey(db, org, template):
     assert len(_journeys_of(db, org.newcomer)) == 1
 
 
-def test_no_journey_where_the_plugin_is_off(db, make, org):
+def test_no_journey_where_the_plugin_is_off(db, make, org, clock):
     elsewhere = make.foundation()
     make_template(db, elsewhere, [task("A")])
-    person = make.person(elsewhere, status="preboarding", start_date=local_today() + timedelta(days=3))
+    person = make.person(elsewhere, status="preboarding", start_date=clock.today() + timedelta(days=3))
     events.fire("person_hired", elsewhere.id, person=person)
     events.commit()
     assert _journeys_of(db, person) == []
@@ -196,9 +195,9 @@ def test_a_skipped_dependency_also_unlocks(db, org, journey):
     assert task_named(journey, "Rondleiding").id not in journeys.locked_ids(journey.tasks)
 
 
-def test_the_journey_completes_with_its_required_tasks_and_reopens_with_one(db, org, make):
+def test_the_journey_completes_with_its_required_tasks_and_reopens_with_one(db, org, make, clock):
     template = make_template(db, org.foundation, [task("A"), task("B", required=False)])
-    journey = journeys.start_journey(org.newcomer, template, local_today())
+    journey = journeys.start_journey(org.newcomer, template, clock.today())
     journeys.complete_task(task_named(journey, "A"), org.newcomer)
     assert journey.status == "completed" and journey.completed_at is not None
     journeys.reopen_task(task_named(journey, "A"), org.hr)

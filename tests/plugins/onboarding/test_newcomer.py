@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.auth import invitations
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from plugins.onboarding.models import OnboardingFeedback, OnboardingFile
 from tests.plugins.onboarding.conftest import PDF, PNG, task_named
@@ -185,8 +184,18 @@ def test_markdown_is_sanitised(client, db, login, org, journey):
     assert 'href="https://example.org"' in page
 
 
-def test_feedback_at_day_30_with_three_scores_and_a_comment(client, db, login, org, journey):
-    journey.start_date = local_today() - timedelta(days=31)
+def test_headings_in_task_texts_sit_below_the_page_and_phase_headings(client, db, login, org, journey):
+    """core's Markdown shifts every heading two levels: the page holds h1 and the phases h2."""
+    confirm = task_named(journey, "Gedragscode")
+    confirm.description = "# Welkom\n\n### Afspraken"
+    db.session.commit()
+    login(org.newcomer)
+    page = client.get("/onboarding/").get_data(as_text=True)
+    assert "<h3>Welkom</h3>" in page and "<h5>Afspraken</h5>" in page
+
+
+def test_feedback_at_day_30_with_three_scores_and_a_comment(client, db, login, org, journey, clock):
+    journey.start_date = clock.today() - timedelta(days=31)
     db.session.commit()
     login(org.newcomer)
     page = client.get("/onboarding/").get_data(as_text=True)

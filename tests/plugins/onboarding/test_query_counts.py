@@ -2,13 +2,12 @@
 has 10 journeys or 1,000."""
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, insert
 
 from core.models import Person
-from core.reminders import local_today
 from plugins.onboarding.models import OnboardingJourney, OnboardingJourneyTask
 
 
@@ -26,9 +25,9 @@ def counted(db):
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def add_journeys(db, org, template, n: int, helper_id: int) -> None:
-    """``n`` more newcomers with journeys (bulk), each with a task for ``helper_id``, some overdue."""
-    today = local_today()
+def add_journeys(db, org, template, n: int, helper_id: int, today: date) -> None:
+    """``n`` more newcomers with journeys (bulk) starting ``today``, each with a task for ``helper_id``,
+    some overdue."""
     people = db.session.scalars(
         insert(Person).returning(Person.id, sort_by_parameter_order=True),
         [
@@ -64,7 +63,7 @@ def add_journeys(db, org, template, n: int, helper_id: int) -> None:
         ],
     ).all()
     rows = []
-    for journey_id, pid in zip(journey_ids, people):
+    for journey_id, pid in zip(journey_ids, people, strict=True):
         for seq, source in enumerate(template.tasks, 1):
             due = today + timedelta(days=source.offset_days)
             rows.append(
@@ -107,10 +106,10 @@ def _statements(client, db, url) -> int:
         ("hr", "/onboarding/hr/?overdue=y&status=open"),
     ],
 )
-def test_statements_do_not_grow_with_the_journeys(client, db, login, org, template, journey, who, url):
+def test_statements_do_not_grow_with_the_journeys(client, db, login, clock, org, template, journey, who, url):
     login(getattr(org, who))
-    add_journeys(db, org, template, 10, org.buddy.id)
+    add_journeys(db, org, template, 10, org.buddy.id, clock.today())
     few = _statements(client, db, url)
-    add_journeys(db, org, template, 990, org.buddy.id)
+    add_journeys(db, org, template, 990, org.buddy.id, clock.today())
     many = _statements(client, db, url)
     assert many == few, f"{url} as {who}: {few} statements with 10 journeys, {many} with 1,000"

@@ -2,14 +2,13 @@
 
 from datetime import timedelta
 
-from core.reminders import local_today
 from plugins.onboarding import journeys
 from tests.plugins.onboarding.conftest import task_named
 
 
-def test_the_manager_sees_their_newcomers_progress_overdue_and_own_tasks(client, db, login, org, journey):
+def test_the_manager_sees_their_newcomers_progress_overdue_and_own_tasks(client, db, login, org, journey, clock):
     journeys.complete_task(task_named(journey, "Gedragscode"), org.newcomer)
-    task_named(journey, "Kopie ID").due_date = local_today() - timedelta(days=1)
+    task_named(journey, "Kopie ID").due_date = clock.today() - timedelta(days=1)
     db.session.commit()
     login(org.manager)
     page = client.get("/onboarding/team").get_data(as_text=True)

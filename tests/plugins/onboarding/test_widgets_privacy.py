@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from core.people import service as people
 from core.plugins import plugin_manager
-from core.reminders import local_today
 from plugins.onboarding import journeys, uploads
 from plugins.onboarding.models import OnboardingFeedback, OnboardingFile, OnboardingJourney
 from plugins.onboarding.vocabulary import FILE_TYPES
@@ -23,8 +22,8 @@ def test_the_newcomer_card_counts_done_tasks_and_names_the_next(client, db, logi
     assert 'href="/onboarding/"' in page  # also in the menu
 
 
-def test_the_manager_card_counts_who_starts_this_week(client, db, login, org, template):
-    monday = local_today() - timedelta(days=local_today().weekday())
+def test_the_manager_card_counts_who_starts_this_week(client, db, login, clock, org, template):
+    monday = clock.today() - timedelta(days=clock.today().weekday())
     for person, start in ((org.newcomer, monday + timedelta(days=2)), (org.buddy, monday + timedelta(days=9))):
         journeys.start_journey(person, template, start)
     db.session.commit()
@@ -32,9 +31,9 @@ def test_the_manager_card_counts_who_starts_this_week(client, db, login, org, te
     assert "1 person starts this week" in client.get("/").get_data(as_text=True)
 
 
-def test_the_hr_card_counts_overdue_tasks(client, db, login, org, journey):
+def test_the_hr_card_counts_overdue_tasks(client, db, login, clock, org, journey):
     for t in journey.tasks[:3]:
-        t.due_date = local_today() - timedelta(days=1)
+        t.due_date = clock.today() - timedelta(days=1)
     db.session.commit()
     login(org.hr)
     assert "3 onboarding tasks are overdue" in client.get("/").get_data(as_text=True)

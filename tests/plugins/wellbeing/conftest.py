@@ -1,14 +1,14 @@
-"""Fixtures for the wellbeing tests: a movable clock, an organisation with a running campaign, and
-check-ins through the real service."""
+"""Fixtures for the wellbeing tests: the clock on a Monday, an organisation with a running campaign,
+and check-ins through the real service."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from core.models import utcnow
-from plugins.wellbeing import checkin, clock
+from plugins.wellbeing import checkin
 from plugins.wellbeing.models import Campaign
 from plugins.wellbeing.questions import DEFAULT_QUESTIONS
 from plugins.wellbeing.settings import Settings
@@ -16,20 +16,11 @@ from plugins.wellbeing.settings import Settings
 MONDAY = date(2026, 3, 2)
 
 
-class Clock:
-    def __init__(self, day: date):
-        self.day = day
-
-    def forward(self, days: int) -> None:
-        self.day += timedelta(days=days)
-
-
-@pytest.fixture
-def today(monkeypatch) -> Clock:
-    """The plugin's clock, starting on a Monday; tests move it forward."""
-    fake = Clock(MONDAY)
-    monkeypatch.setattr(clock, "today", lambda: fake.day)
-    return fake
+@pytest.fixture(autouse=True)
+def monday(clock):
+    """Every wellbeing test starts on a Monday, the first day of a weekly period, with the clock
+    standing still; a test moves it with ``clock.forward(days=...)``."""
+    clock.set(MONDAY, tick=False)
 
 
 def answers(value: int = 4, **overrides) -> dict[str, int]:
@@ -65,9 +56,9 @@ def org_factory(make, enable_plugin):
 
 
 @pytest.fixture
-def campaign_factory(db, today):
+def campaign_factory(db, clock):
     def build(org: Org, teams=None, started: bool = True, **fields) -> Campaign:
-        values = dict(name="Check-in", cadence="weekly", starts_on=today.day, ends_on=None,
+        values = dict(name="Check-in", cadence="weekly", starts_on=clock.today(), ends_on=None,
                       questions=list(DEFAULT_QUESTIONS), comments_enabled=True, comment_scope="foundation")
         values.update(fields)
         campaign = Campaign(foundation_id=org.foundation.id, **values)
@@ -83,11 +74,11 @@ def campaign_factory(db, today):
 
 
 @pytest.fixture
-def check_ins(db, today):
+def check_ins(db, clock):
     """``check_ins(campaign, people, value_or_answers, comment=None)``: everyone checks in today."""
 
     def run(campaign, people, given=4, comment=None, settings: Settings | None = None):
-        period = checkin.ensure_period(campaign, today.day)
+        period = checkin.ensure_period(campaign, clock.today())
         db.session.commit()
         for person in people:
             values = given if isinstance(given, dict) else answers(given)
@@ -95,3 +86,4 @@ def check_ins(db, today):
         return period
 
     return run
+

@@ -83,17 +83,17 @@ def test_a_campaign_starts_only_with_both_confirmations_stored_with_who_and_when
     assert 'data-testid="confirmation"' in html and org.hr.full_name in html
 
 
-def test_a_started_campaign_cannot_be_changed_or_deleted_but_can_end(client, login, db, org, campaign_factory, today):
+def test_a_started_campaign_cannot_be_changed_or_deleted_but_can_end(client, login, db, org, campaign_factory, clock):
     campaign = campaign_factory(org)
     login(org.hr)
     client.post(f"/wellbeing/campaigns/{campaign.id}/edit", data=campaign_form(org, name="Renamed"))
     client.post(f"/wellbeing/campaigns/{campaign.id}/delete")
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).name == "Check-in"
-    today.forward(3)
+    clock.forward(days=3)
     client.post(f"/wellbeing/campaigns/{campaign.id}/end")
     db.session.expire_all()
-    assert db.session.get(Campaign, campaign.id).ends_on == today.day
+    assert db.session.get(Campaign, campaign.id).ends_on == clock.today()
 
 
 def test_a_draft_can_be_changed_and_deleted(client, login, db, org, campaign_factory):

@@ -54,20 +54,20 @@ def test_a_second_check_in_in_the_same_period_is_refused_and_counts_nothing(db, 
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
 
 
-def test_the_next_period_takes_a_new_check_in(db, org, campaign_factory, check_ins, today):
+def test_the_next_period_takes_a_new_check_in(db, org, campaign_factory, check_ins, clock):
     campaign = campaign_factory(org)
     person = org.members["Alpha"][0]
     first = check_ins(campaign, [person])
-    today.forward(7)
+    clock.forward(days=7)
     second = check_ins(campaign, [person])
     assert first.id != second.id
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 2
 
 
-def test_a_check_in_after_the_period_closed_is_refused(db, org, campaign_factory, check_ins, today):
+def test_a_check_in_after_the_period_closed_is_refused(db, org, campaign_factory, check_ins, clock):
     campaign = campaign_factory(org)
     period = check_ins(campaign, [])
-    today.forward(7)
+    clock.forward(days=7)
     with pytest.raises(CheckinRefused) as refused:
         checkin.check_in(org.members["Alpha"][0], db.session.get(Period, period.id), answers(), None, Settings())
     assert refused.value.reason == "closed"
@@ -93,14 +93,14 @@ def test_people_outside_the_campaign_teams_cannot_check_in(db, org, make, campai
     assert refused.value.reason == "not_eligible"
 
 
-def test_a_draft_campaign_has_no_period(db, org, campaign_factory, today):
-    assert checkin.ensure_period(campaign_factory(org, started=False), today.day) is None
+def test_a_draft_campaign_has_no_period(db, org, campaign_factory, clock):
+    assert checkin.ensure_period(campaign_factory(org, started=False), clock.today()) is None
 
 
-def test_ensure_period_is_idempotent(db, org, campaign_factory, today):
+def test_ensure_period_is_idempotent(db, org, campaign_factory, clock):
     campaign = campaign_factory(org)
-    first = checkin.ensure_period(campaign, today.day)
-    again = checkin.ensure_period(campaign, today.day)
+    first = checkin.ensure_period(campaign, clock.today())
+    again = checkin.ensure_period(campaign, clock.today())
     assert first.id == again.id
     assert db.session.scalar(select(func.count()).select_from(Period)) == 1
 
@@ -142,9 +142,9 @@ def test_a_raised_comment_threshold_applies(db, org, campaign_factory):
     assert checkin.comment_group(campaign, org.teams["Alpha"], Settings(min_comment_group=15)) == (False, None)
 
 
-def test_open_campaigns_only_list_started_running_campaigns_of_ones_team(db, org, campaign_factory, today):
+def test_open_campaigns_only_list_started_running_campaigns_of_ones_team(db, org, campaign_factory, clock):
     running = campaign_factory(org, name="Running")
     campaign_factory(org, name="Draft", started=False)
-    campaign_factory(org, name="Later", starts_on=today.day.replace(day=20))
+    campaign_factory(org, name="Later", starts_on=clock.today().replace(day=20))
     campaign_factory(org, name="Other teams", teams=[org.teams["Beta"]])
     assert checkin.open_campaigns_for(org.members["Alpha"][0]) == [running]

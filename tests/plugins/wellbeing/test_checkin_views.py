@@ -110,10 +110,10 @@ def test_missing_and_off_scale_answers_are_field_errors_and_count_nothing(client
     assert db.session.scalar(select(func.sum(AnswerCount.count))) is None
 
 
-def test_a_check_in_posted_after_the_period_closed_is_refused(client, login, db, org, campaign, today):
+def test_a_check_in_posted_after_the_period_closed_is_refused(client, login, db, org, campaign, clock):
     login(org.members["Alpha"][0])
     period_id = open_period(client, campaign)
-    today.forward(7)
+    clock.forward(days=7)
     response = client.post(f"/wellbeing/checkin/{campaign.id}", data=form_data(period_id))
     assert response.status_code == 409 and 'data-reason="closed"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0

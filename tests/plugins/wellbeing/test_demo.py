@@ -16,7 +16,7 @@ def invoke(runner, *args) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_the_demo_has_a_weekly_campaign_with_trends_and_one_team_below_the_threshold(runner, db, today):
+def test_the_demo_has_a_weekly_campaign_with_trends_and_one_team_below_the_threshold(runner, db, clock):
     invoke(runner, "demo")
     ggz = db.session.scalar(select(Foundation).where(Foundation.slug == "ggz"))
     campaign = db.session.scalar(select(Campaign).where(Campaign.foundation_id == ggz.id))
@@ -33,13 +33,13 @@ def test_the_demo_has_a_weekly_campaign_with_trends_and_one_team_below_the_thres
     assert manager.team.name in shown_teams
     assert len(results.overview(campaign, Settings()).comments) == 2
 
-    current = db.session.scalar(select(Period).where(Period.campaign_id == campaign.id, Period.ends_on >= today.day))
+    current = db.session.scalar(select(Period).where(Period.campaign_id == campaign.id, Period.ends_on >= clock.today()))
     assert current is not None
     assert db.session.scalar(select(func.count()).select_from(Participation).where(Participation.period_id == current.id)) == 0
     assert db.session.scalar(select(func.count()).select_from(SupportContact).where(SupportContact.foundation_id == ggz.id)) == 4
 
 
-def test_the_demo_tallies_agree_with_the_counters_and_the_ledger(runner, db, today):
+def test_the_demo_tallies_agree_with_the_counters_and_the_ledger(runner, db):
     invoke(runner, "demo")
     for campaign in db.session.scalars(select(Campaign)):
         for question in campaign.questions:
@@ -52,7 +52,7 @@ def test_the_demo_tallies_agree_with_the_counters_and_the_ledger(runner, db, tod
             assert answered == tallied == ledger > 0
 
 
-def test_the_demo_accounts_can_check_in_to_the_open_period(runner, db, client, today):
+def test_the_demo_accounts_can_check_in_to_the_open_period(runner, db, client):
     invoke(runner, "demo")
     from core.demo import DEMO_PASSWORD
 
@@ -62,7 +62,7 @@ def test_the_demo_accounts_can_check_in_to_the_open_period(runner, db, client, t
     assert client.get(f"/wellbeing/checkin/{campaign_id}").status_code == 200
 
 
-def test_the_benchmark_data_is_bulk_counters_for_every_team(db, make, enable_plugin, monkeypatch, today):
+def test_the_benchmark_data_is_bulk_counters_for_every_team(db, make, enable_plugin, monkeypatch):
     monkeypatch.setattr(demo, "BATCH", 50)  # several INSERT batches even at this size
     foundation = make.foundation()
     enable_plugin("wellbeing", foundation)

@@ -1,6 +1,7 @@
 """Periods from a campaign's cadence."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -40,4 +41,4 @@ def test_an_unknown_cadence_fails_loudly():
 def test_periods_until_a_day_follow_each_other_without_gaps():
     periods = periods_until("weekly", date(2026, 3, 2), None, date(2026, 3, 20))
     assert [p[0] for p in periods] == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
-    assert all((b[0] - a[1]).days == 1 for a, b in zip(periods, periods[1:]))
+    assert all((b[0] - a[1]).days == 1 for a, b in itertools.pairwise(periods))

@@ -98,7 +98,7 @@ def test_talk_requests_and_team_actions_refer_to_no_check_in(app):
 # -- every role, every page -------------------------------------------------------------------------
 
 @pytest.fixture
-def scenario(org_factory, campaign_factory, check_ins, today, db, make):
+def scenario(org_factory, campaign_factory, check_ins, clock, db, make):
     """Twente: Small (4 check-ins, all 1s), Mid (6, all 4s, hidden as Small's complement), Big
     (7, all 5s). IJssel-Vecht: Lone (1 check-in, all 2s, with a comment). The comment threshold is
     raised to 20, above the 18 check-ins, so no comment may show."""
@@ -113,10 +113,10 @@ def scenario(org_factory, campaign_factory, check_ins, today, db, make):
     from plugins.wellbeing.settings import settings_for
     check_ins(campaign, org.members["Lone"][:1], answers(2), comment="SECRET-LONE-COMMENT",
               settings=settings_for(org.foundation.id))
-    today.forward(7)
+    clock.forward(days=7)
     admin = make.person(org.foundation, role="group_admin")
     contact = SupportContact(foundation_id=org.foundation.id, kind="peer_support", name="Peer", person_id=org.hr.id)
-    action = TeamAction(foundation_id=org.foundation.id, team_id=org.teams["Small"].id, text="Try", created_on=today.day)
+    action = TeamAction(foundation_id=org.foundation.id, team_id=org.teams["Small"].id, text="Try", created_on=clock.today())
     db.session.add_all([contact, action])
     db.session.commit()
     return org, campaign, period, admin, contact, action
@@ -227,21 +227,21 @@ def test_the_hidden_teams_pages_show_nothing_to_anyone(client, login, scenario):
 # -- 4 versus 5 -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["member", "manager", "hr", "group_admin"])
-def test_four_check_ins_show_nothing_and_five_show(who, org_factory, campaign_factory, check_ins, today, client, login, make):
+def test_four_check_ins_show_nothing_and_five_show(who, org_factory, campaign_factory, check_ins, clock, client, login, make):
     org = org_factory({"Quad": ("Midden-IJssel", 6)})
     campaign = campaign_factory(org)
     viewer = {"member": org.members["Quad"][5], "manager": org.managers["Quad"], "hr": org.hr,
               "group_admin": make.person(org.foundation, role="group_admin")}[who]
     team_url = f"/wellbeing/results/team/{org.teams['Quad'].id}"
     check_ins(campaign, org.members["Quad"][:4], answers(3))
-    today.forward(7)
+    clock.forward(days=7)
     login(viewer)
     html = client.get(team_url).get_data(as_text=True)
     assert 'data-testid="team-no-result"' in html
     assert client.get(f"/wellbeing/api/teams/{org.teams['Quad'].id}/results").get_json()["periods"][0]["shown"] is False
 
     check_ins(campaign, org.members["Quad"][:5], answers(3))
-    today.forward(7)
+    clock.forward(days=7)
     html = client.get(team_url).get_data(as_text=True)
     assert 'data-testid="team-result"' in html
     assert "5 check-ins" in html or "5 check-ins." in html
@@ -276,7 +276,7 @@ def test_no_route_of_the_app_serves_the_ledger(app):
             assert call.strip() == "current_user", (name, call)
 
 
-def test_the_privacy_export_has_only_ones_own_periods_and_talk_requests(db, scenario, today):
+def test_the_privacy_export_has_only_ones_own_periods_and_talk_requests(db, scenario):
     org, campaign, period, admin, contact, action = scenario
     person = org.members["Small"][0]
     db.session.add(TalkRequest(foundation_id=org.foundation.id, person_id=person.id, contact_id=contact.id,

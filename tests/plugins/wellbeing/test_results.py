@@ -25,13 +25,13 @@ def campaign(org, campaign_factory):
     return campaign_factory(org)
 
 
-def test_a_team_result_has_distribution_average_and_trend(db, org, campaign, check_ins, today):
+def test_a_team_result_has_distribution_average_and_trend(db, org, campaign, check_ins, clock):
     alpha, beta = org.members["Alpha"], org.members["Beta"]  # Beta keeps Alpha from being a complement
     check_ins(campaign, alpha[:3] + beta[:5], answers(5))
     check_ins(campaign, alpha[3:6], answers(3))
-    today.forward(7)
+    clock.forward(days=7)
     check_ins(campaign, alpha[:5] + beta[:5], answers(2))
-    today.forward(7)
+    clock.forward(days=7)
     view = results.team_results(campaign, org.teams["Alpha"], Settings())
     assert [row.result.checkins for row in view.rows] == [6, 5]
     first = view.rows[0].result.stats["go_home"]
@@ -46,31 +46,31 @@ def test_the_open_period_is_never_shown(db, org, campaign, check_ins):
     assert view.rows == [] and view.latest is None
 
 
-def test_a_raised_threshold_hides_more(db, org, campaign, check_ins, today):
+def test_a_raised_threshold_hides_more(db, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:6] + org.members["Beta"][:6])
-    today.forward(7)
+    clock.forward(days=7)
     assert results.team_results(campaign, org.teams["Alpha"], Settings(min_group=6)).latest is not None
     assert results.team_results(campaign, org.teams["Alpha"], Settings(min_group=7)).latest is None
 
 
-def test_the_overview_shows_division_totals_with_enough_check_ins(db, org, campaign, check_ins, today):
+def test_the_overview_shows_division_totals_with_enough_check_ins(db, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:3] + org.members["Beta"][:3], answers(4))
     check_ins(campaign, org.members["Gamma"][:4], answers(2))
-    today.forward(7)
+    clock.forward(days=7)
     view = results.overview(campaign, Settings())
     lines = {line.division: line.result for line in view.lines}
     assert lines["Twente"].checkins == 6 and lines["Twente"].stats["support"].average == 4.0
     assert lines["IJssel-Vecht"] is None
 
 
-def test_comments_are_shown_only_from_the_comment_threshold_and_shuffled(db, org, campaign, check_ins, today):
+def test_comments_are_shown_only_from_the_comment_threshold_and_shuffled(db, org, campaign, check_ins, clock):
     people = org.members["Alpha"] + org.members["Beta"]
     for index, person in enumerate(people[:9]):  # first period: 9 check-ins
         check_ins(campaign, [person], comment=f"early {index}")
-    today.forward(7)
+    clock.forward(days=7)
     for index, person in enumerate(people[:10]):  # second period: 10 check-ins
         check_ins(campaign, [person], comment=f"later {index}")
-    today.forward(7)
+    clock.forward(days=7)
     first, second = results.closed_periods(campaign)
     assert results.overview(campaign, Settings(), first.id).comments == []
     shown = results.overview(campaign, Settings(), second.id).comments
@@ -79,17 +79,17 @@ def test_comments_are_shown_only_from_the_comment_threshold_and_shuffled(db, org
     assert len(orders) > 1  # shuffled at every look, so no order can be learnt
 
 
-def test_division_comments_show_on_the_division_page_only(db, org, campaign_factory, check_ins, today):
+def test_division_comments_show_on_the_division_page_only(db, org, campaign_factory, check_ins, clock):
     campaign = campaign_factory(org, comment_scope="division")
     check_ins(campaign, org.members["Alpha"] + org.members["Beta"][:3], comment="about Twente")
-    today.forward(7)
+    clock.forward(days=7)
     assert results.division_results(campaign, "Twente", Settings()).comments == ["about Twente"] * 10
     assert results.overview(campaign, Settings()).comments == []
 
 
-def test_the_team_page_for_members_manager_and_hr(client, login, org, campaign, check_ins, today):
+def test_the_team_page_for_members_manager_and_hr(client, login, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:5] + org.members["Beta"][:5], answers(4))
-    today.forward(7)
+    clock.forward(days=7)
     for viewer in (org.members["Alpha"][6], org.managers["Alpha"], org.hr):
         login(viewer)
         html = client.get(f"/wellbeing/results/team/{org.teams['Alpha'].id}").get_data(as_text=True)
@@ -98,9 +98,9 @@ def test_the_team_page_for_members_manager_and_hr(client, login, org, campaign, 
         assert "vendor/chartjs/chart.umd.min.js" in html and "<script>" not in html
 
 
-def test_conversation_starters_follow_the_result(client, login, db, org, campaign, check_ins, today):
+def test_conversation_starters_follow_the_result(client, login, db, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:5] + org.members["Beta"][:5], answers(4, workload=1))
-    today.forward(7)
+    clock.forward(days=7)
     org.managers["Alpha"].locale = "en"  # the starters are compared in their English source text
     db.session.commit()
     login(org.managers["Alpha"])
@@ -142,23 +142,26 @@ def test_nobody_adds_actions_for_a_team_they_cannot_see(client, login, db, org, 
     assert client.post(f"/wellbeing/actions/{action.id}/done").status_code == 403
 
 
-def test_the_csv_export_follows_the_same_suppression(client, login, org, campaign, check_ins, today):
+def test_the_csv_export_follows_the_same_suppression(client, login, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:6] + org.members["Beta"][:4], answers(4))
     check_ins(campaign, org.members["Gamma"][:5], answers(3))
-    today.forward(7)
+    clock.forward(days=7)
     login(org.hr)
     response = client.get(f"/wellbeing/results/export.csv?campaign={campaign.id}")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # a byte-order mark, so Dutch spreadsheets read it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     shown = {(row["division"], row["team"]) for row in rows if row["shown"] == "yes"}
     assert shown == {("Twente", ""), ("IJssel-Vecht", ""), ("IJssel-Vecht", "Gamma")}
     assert {row["team"] for row in rows if row["shown"] == "no"} == {"Alpha", "Beta"}
+    assert {row["average"] for row in rows if row["team"] == "Gamma"} == {"3,00"}  # a decimal comma
 
 
-def test_the_division_page_hides_what_subtraction_would_reveal(client, login, org, campaign, check_ins, today):
+def test_the_division_page_hides_what_subtraction_would_reveal(client, login, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:7], answers(4))
     check_ins(campaign, org.members["Beta"][:4], answers(1))
-    today.forward(7)
+    clock.forward(days=7)
     login(org.hr)
     html = client.get(f"/wellbeing/results/division?campaign={campaign.id}&division=Twente").get_data(as_text=True)
     assert f'data-team="{org.teams["Alpha"].id}" data-suppressed' in html
@@ -179,22 +182,22 @@ def test_the_pages_work_before_any_campaign(client, login, org):
 
 # -- a fixed number of queries ----------------------------------------------------------------------
 
-def build(org_factory, campaign_factory, check_ins, today, teams: int, periods: int, slug: str):
+def build(org_factory, campaign_factory, check_ins, clock, teams: int, periods: int, slug: str):
     org = org_factory({f"Team {i}": (("Twente", "IJssel-Vecht")[i % 2], 5) for i in range(teams)}, slug=slug)
     campaign = campaign_factory(org)
     for _ in range(periods):
         check_ins(campaign, [p for members in org.members.values() for p in members], answers(3))
-        today.forward(7)
+        clock.forward(days=7)
     return org, campaign
 
 
 @pytest.mark.parametrize("page", ["team", "division", "overview", "team_api", "division_api"])
 def test_results_pages_run_the_same_number_of_queries_for_small_and_large_data(
-        page, app, db, client, login, org_factory, campaign_factory, check_ins, today):
+        page, app, db, client, login, org_factory, campaign_factory, check_ins, clock):
     counts = []
     for teams, periods, slug in ((2, 1, "small"), (6, 4, "large")):
-        start = today.day
-        org, campaign = build(org_factory, campaign_factory, check_ins, today, teams, periods, slug)
+        start = clock.today()
+        org, campaign = build(org_factory, campaign_factory, check_ins, clock, teams, periods, slug)
         team = org.teams["Team 0"]
         url = {
             "team": f"/wellbeing/results/team/{team.id}",
@@ -209,5 +212,5 @@ def test_results_pages_run_the_same_number_of_queries_for_small_and_large_data(
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(statements))
-        today.day = start
+        clock.set(start, tick=False)
     assert counts[0] == counts[1], counts

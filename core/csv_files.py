@@ -1,0 +1,161 @@
+"""Reading an uploaded CSV file for an import: one reader for core's people import and every
+plugin's, so a file that works for one works for all.
+
+The file is UTF-8 (with or without Excel's byte-order mark), ';' or ',' between cells, and its
+first line names the columns. Rows are numbered as in a spreadsheet: the header is row 1.
+An import checks every row first and changes nothing unless all are fine.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")  # ISO, and the Dutch day-month-year of HR exports
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; no row was looked at."""
+
+
+@dataclass
+class ImportRow:
+    number: int
+    cells: dict[str, str]
+    values: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+
+    def add_error(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+
+@dataclass
+class ImportResult:
+    columns: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    imported: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    def problems(self) -> list[str]:
+        """Every problem as one line, for the command line."""
+        lines = list(self.file_errors)
+        for row in self.rows:
+            lines += [_("Row %(n)d, %(column)s: %(message)s", n=row.number, column=c, message=m) for c, m in row.errors]
+        return lines
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """The columns an import knows. ``required`` must all be there; of each group in ``one_of``
+    at least one (a person named by e-mail address or by employee number)."""
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def header_problems(self, header: list[str]) -> list[str]:
+        problems = []
+        named = [name for name in header if name]
+        doubled = sorted({name for name in named if named.count(name) > 1})
+        if doubled:
+            problems.append(_("Columns appear more than once: %(names)s.", names=", ".join(doubled)))
+        unknown = [name for name in named if name not in self.columns]
+        if unknown:
+            problems.append(_("Unknown columns: %(names)s. Known columns: %(known)s.",
+                              names=", ".join(unknown), known=", ".join(self.columns)))
+        missing = [name for name in self.required if name not in named]
+        missing += [" / ".join(group) for group in self.one_of if not any(name in named for name in group)]
+        if missing:
+            problems.append(_("Required columns are missing: %(names)s. The first line must name the columns.",
+                              names=", ".join(missing)))
+        return problems
+
+
+def _header_name(cell: str) -> str:
+    return cell.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _dialect(header_line: str):
+    """The header names hold no delimiters, so the header line alone tells ';' from ','."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=";,")
+    except csv.Error:
+        return csv.excel
+
+
+def read_rows(content: bytes) -> tuple[list[str], list[ImportRow]]:
+    """The header's column names and the non-blank rows, keyed by column name."""
+    try:
+        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError:
+        raise FileProblem(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
+    if not text.strip():
+        raise FileProblem(_("The file is empty."))
+    # strict: a stray quote is an error rather than a silently shifted row
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text.splitlines()[0]), strict=True)
+    try:
+        header = [_header_name(cell) for cell in next(reader)]
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = ImportRow(number, {})
+            if len(cells) > len(header):
+                row.add_error(_("(no name)"), _("The row has more cells than the header has columns."))
+            for name, cell in zip(header, cells, strict=False):  # rows may be short or long
+                if name:
+                    row.cells[name] = cell.strip()
+                elif cell.strip():
+                    row.add_error(_("(no name)"), _("A value stands in a column without a name."))
+            rows.append(row)
+    except csv.Error as problem:
+        raise FileProblem(_("The file is not valid CSV (line %(n)d): %(problem)s", n=reader.line_num, problem=problem)) from None
+    return header, rows
+
+
+def read_import(content: bytes, layout: CsvLayout, no_rows_message: str) -> ImportResult:
+    """Read the file and check its header. The result holds the rows still to be checked one by
+    one, or the problems of the file as a whole (``no_rows_message`` when it has only a header)."""
+    try:
+        header, rows = read_rows(content)
+    except FileProblem as problem:
+        return ImportResult(file_errors=[str(problem)])
+    result = ImportResult(columns=[name for name in header if name in layout.columns], rows=rows,
+                          file_errors=layout.header_problems(header))
+    if not result.file_errors and not rows:
+        result.file_errors.append(no_rows_message)
+    return result
+
+
+def parse_date(text: str) -> date | None:
+    """A cell's date, as ``2025-03-31`` or ``31-03-2025``; None when empty; ValueError otherwise."""
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_decimal(text: str, places: int = 2) -> Decimal | None:
+    """A cell's number with a decimal comma or point, rounded to ``places``; None when empty;
+    ValueError otherwise."""
+    if not text:
+        return None
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
