@@ -16,8 +16,13 @@ def create_app(config: dict | None = None) -> Flask:
     from core.config import load_config
 
     load_config(app, config)
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the proxy saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from core import builtin, web
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    from core import builtin, input_guard, web
     from core.extensions import babel, csrf, db, login_manager, migrate
     from core.i18n import select_locale, translation_directories
     from core.plugins import PluginManager
@@ -37,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True)
 
+    input_guard.init_app(app)  # first: the <int:> converter must be in place before any route
     web.init_app(app)
     manager.init_app(app)
 

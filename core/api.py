@@ -19,6 +19,7 @@ from core.exports import XlsxSheet, csv_chunks, csv_response, safe_text, xlsx_re
 from core.extensions import csrf, db
 from core.forms import DecimalCommaField, choices, optional_id
 from core.hookspecs import hookimpl, hookspec
+from core.input_guard import accepts_files
 from core.markdown import render_markdown
 from core.models import PERSON_STATUSES, PERSON_TYPES, ROLES, Foundation, Person, RoleAssignment, Team, TenantScoped
 from core.notifications import Draft, notify, notify_many
@@ -34,6 +35,7 @@ from core.permissions import (
     permission_required,
 )
 from core.plugins import public_view
+from core.redirects import local_target
 from core.reminders import DateReminder, run_date_reminders
 from core.request_cache import remember as remember_for_request
 from core.tenancy import get_or_404, set_scope
@@ -65,12 +67,14 @@ __all__ = [
     # time: clock.today(), clock.now(), clock.local_now(), clock.utcnow(), clock.ZONE
     "clock",
     # files: uploads, CSV imports, exports
-    "FileType", "UploadFolder", "UploadRefused", "read_checked",
+    "FileType", "UploadFolder", "UploadRefused", "accepts_files", "read_checked",
     "save_pending_file", "load_pending_file", "discard_pending_file",
     "CsvLayout", "FileProblem", "ImportResult", "ImportRow", "parse_date", "parse_decimal", "read_import",
     "XlsxSheet", "csv_chunks", "csv_response", "safe_text", "xlsx_response",
     # forms and text
     "DecimalCommaField", "choices", "optional_id", "render_markdown",
+    # where to go after a form: a same-origin path from ``next``, or None
+    "local_target",
     # demo data
     "DEMO_EMAILS",
 ]

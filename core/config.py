@@ -27,9 +27,15 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    MAX_CONTENT_LENGTH = 1024 * 1024  # a form's body; views that take files declare more (accepts_files)
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    TRUSTED_PROXIES = 0  # reverse proxies in front of Journey whose X-Forwarded-For/-Proto to believe
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
-    LOGIN_MAX_FAILURES_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_IP = 30
+    LOGIN_FREE_FAILURES = 3  # per account and address; after that each failure doubles the wait
+    LOGIN_FIRST_DELAY = timedelta(seconds=30)
+    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES_ACCOUNT = 50  # per account from all addresses: the ceiling against spraying
+    LOGIN_MAX_FAILURES_IP = 100  # per address over all accounts
     INVITATION_DAYS = 14
     PASSWORD_MIN_LENGTH = 12
     PAGE_SIZE = 50

@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.after_request(_dispatch_events)
     app.context_processor(_page_context)
-    for code in (400, 403, 404, 410, 429):
+    for code in (400, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -140,7 +140,10 @@ def _page_context():
 
 
 def _error_page(error):
-    return render_template("error.html", error=error), error.code
+    problem = g.get("input_problem")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return {"error": problem or error.description}, error.code
+    return render_template("error.html", error=error, input_problem=problem), error.code
 
 
 def _csrf_error(error):

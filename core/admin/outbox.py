@@ -18,7 +18,7 @@ from core.models import OutboxMessage
 from core.notifications import resend
 from core.permissions import permission_required
 
-STATE_TITLES = {"queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")}
+STATE_TITLES = {"queued": _l("Queued"), "sending": _l("Being sent"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
 class OutboxFilterForm(FlaskForm):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from core.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPass
 from core.auth.passwords import hash_password, verify_password
 from core.extensions import db
 from core.models import Person, utcnow
+from core.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -22,9 +24,7 @@ def _client_ip() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: never redirect off-site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.dashboard")
+    return local_target(target) or url_for("home.dashboard")
 
 
 def _start_session(person: Person) -> None:
@@ -42,20 +42,22 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         ip = _client_ip()
-        if throttle.is_blocked(email, ip):
-            flash(_("Too many failed attempts. Wait a quarter of an hour and try again."), "error")
+        try:
+            attempt = throttle.begin(email, ip)
+        except throttle.Throttled as throttled:
+            flash(_("Too many failed attempts. Wait %(wait)s and try again.",
+                    wait=format_timedelta(throttled.wait, threshold=2)), "error")
             return render_template("auth/login.html", form=form), 429
         person = db.session.scalar(
             select(Person).where(func.lower(Person.email) == email).execution_options(all_tenants=True)
         )
         if verify_password(person, form.password.data) and person.is_active:
-            throttle.clear_account(email)
+            throttle.succeeded(email, ip, attempt)
             audit.record("login.success", person, actor=person)
             next_url = _safe_next(request.args.get("next"))
             _start_session(person)
             db.session.commit()
             return redirect(next_url)
-        throttle.record_failure(email, ip)
         audit.record("login.failure", details={"email": email, "ip": ip}, foundation_id=person.foundation_id if person else None)
         db.session.commit()
         flash(_("E-mail address or password is not correct."), "error")

@@ -4,7 +4,13 @@ A message that fails is tried again after 1 min, 5 min, 30 min, 2 h, 6 h, 12 h a
 ``MAX_ATTEMPTS`` failures it is ``failed`` with its last error, until an administrator resends it.
 When the mail server cannot be reached at all nothing is counted against the messages: they stay
 queued, and the job raises so its status page shows the outage. Each message commits on its
-own, so a crash mid-run never sends one twice nor loses one.
+own, so a crash mid-run never loses one.
+
+Runs may overlap (the scheduler and a manual ``flask journey jobs run core.send_outbox``, or two
+servers): each run first *claims* a batch in one statement — state ``sending``, with
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite takes its write lock before the statement reads —
+so no two runs send the same message. A claim lasts ``CLAIM_TIME``: the messages of a run that
+died are queued again after it (the one message that was being handed over may then go twice).
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ BACKOFF = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 BATCH_SIZE = 100
+CLAIM_TIME = timedelta(minutes=15)
 
 
 @dataclass
@@ -41,30 +48,70 @@ def send_outbox(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> Ou
     run = OutboxRun()
     backend = configured_backend()
     sender = current_app.config["MAIL_FROM"]
+    _release_stale_claims(now)
+    batch = []
     try:
-        due = _due(now, after_id=0, limit=batch_size)
-        while due:
+        while batch := _claim(now, batch_size):
             # A connection per batch: servers limit the messages per connection.
             with backend.connect() as connection:
-                for message in due:
+                while batch:
+                    message = batch[0]
                     db.session.execute(
                         update(OutboxMessage).where(OutboxMessage.id == message.id).values(**_attempt(connection, message, sender, now, run))
                     )
                     db.session.commit()
-            due = _due(now, after_id=due[-1].id, limit=batch_size)
-    except MailServerUnavailable as outage:
+                    batch.pop(0)
+    except BaseException as error:  # the run stops: what it claimed and did not send waits for the next
         db.session.rollback()
-        _note_outage(now, str(outage), batch_size)
+        _unclaim([message.id for message in batch], now)
+        if isinstance(error, MailServerUnavailable):
+            _note_outage(now, str(error), batch_size)
         raise
     return run
 
 
-def _due(now: datetime, after_id: int, limit: int):
-    """Plain rows, not ORM objects: the commit after each message would expire objects."""
-    return db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.text_body,
-               OutboxMessage.html_body, OutboxMessage.attempts)
-        .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now, OutboxMessage.id > after_id)
+def _claim(now: datetime, limit: int) -> list:
+    """Claim the next due messages for this run, as plain rows (the commit after each message
+    would expire ORM objects)."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.state == "queued")
+        .values(state="sending", next_attempt_at=now + CLAIM_TIME)
+        .returning(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.text_body,
+                   OutboxMessage.html_body, OutboxMessage.attempts)
+    ).all()
+    db.session.commit()
+    return sorted(claimed, key=lambda row: row.id)
+
+
+def _release_stale_claims(now: datetime) -> None:
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.state == "sending", OutboxMessage.next_attempt_at <= now)
+        .values(state="queued")
+    )
+    db.session.commit()
+
+
+def _unclaim(ids: list[int], now: datetime) -> None:
+    if ids:
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.state == "sending")
+            .values(state="queued", next_attempt_at=now)
+        )
+        db.session.commit()
+
+
+def _due(now: datetime, limit: int):
+    return db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
@@ -83,14 +130,14 @@ def _attempt(connection, message, sender: str, now: datetime, run: OutboxRun) ->
             run.failed += 1
             return {**failure, "state": "failed"}
         run.retrying += 1
-        return {**failure, "next_attempt_at": now + BACKOFF[attempts - 1]}
+        return {**failure, "state": "queued", "next_attempt_at": now + BACKOFF[attempts - 1]}
     run.sent += 1
     return {"state": "sent", "sent_at": now, "last_error": None}
 
 
 def _note_outage(now: datetime, error: str, limit: int) -> None:
     """Show the outage on the waiting messages (the first batch is enough) without counting an attempt."""
-    ids = [message.id for message in _due(now, after_id=0, limit=limit)]
+    ids = _due(now, limit)
     db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(last_error=f"MailServerUnavailable: {error}"[:2000])
     )

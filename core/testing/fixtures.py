@@ -62,7 +62,6 @@ def make_config(url: str, instance_path: str, **extra) -> dict:
         "INSTANCE_PATH": instance_path,
         "PLUGINS_AUTOLOAD": False,
         "PLUGINS": [],
-        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
         "WTF_CSRF_ENABLED": False,  # see the csrf_on fixture
     }
     config.update(extra)

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from core import create_app
 from core.auth import invitations
 from core.auth.passwords import hash_password, password_problem, verify_password
-from core.models import AuditEvent, Invitation, LoginFailure, utcnow
+from core.models import AuditEvent, Invitation, utcnow
 from core.testing.factories import Factory
 from core.testing.fixtures import make_config
 
@@ -35,36 +35,6 @@ def test_login_is_case_insensitive_and_records_audit(client, make, db):
     response = _login(client, person.email.upper(), Factory.PASSWORD)
     assert response.status_code == 302
     assert db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.actor_id == person.id)) == "login.success"
-
-
-def test_account_is_locked_after_repeated_failures_even_with_right_password(app, client, make, db):
-    person = make.person(make.foundation())
-    for _ in range(app.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
-        assert _login(client, person.email, "wrong password here").status_code == 200
-    assert _login(client, person.email, Factory.PASSWORD).status_code == 429
-    # the limit is in the database, so another process (here: a fresh client) sees it too
-    assert _login(app.test_client(), person.email, Factory.PASSWORD).status_code == 429
-
-
-def test_old_failures_no_longer_count(app, client, make, db):
-    person = make.person(make.foundation())
-    for _ in range(app.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
-        _login(client, person.email, "wrong password here")
-    db.session.execute(db.update(LoginFailure).values(at=utcnow() - timedelta(hours=1)))
-    db.session.commit()
-    assert _login(client, person.email, Factory.PASSWORD).status_code == 302
-
-
-def test_per_ip_limit(app, client, make):
-    app.config["LOGIN_MAX_FAILURES_IP"] = 3
-    try:
-        foundation = make.foundation()
-        for n in range(3):
-            _login(client, f"someone{n}@example.test", "wrong password here")
-        person = make.person(foundation)
-        assert _login(client, person.email, Factory.PASSWORD).status_code == 429
-    finally:
-        app.config["LOGIN_MAX_FAILURES_IP"] = 30
 
 
 def test_logout_ends_every_session_of_the_person(app, make):

@@ -10,7 +10,7 @@ from flask import render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.api import choices, clock
+from core.api import choices, clock, local_target
 from plugins.onboarding import access, journeys, queries, task_forms, uploads
 from plugins.onboarding.forms import ApplyTemplateForm, BuddyForm, ReassignForm, StartDateForm
 from plugins.onboarding.models import OnboardingFile
@@ -31,10 +31,8 @@ def actor():
 
 def safe_next(default: str | None = None) -> str:
     """Where to go after a form: a local path from ``next``, else ``default`` (the landing page)."""
-    target = request.form.get("next") or request.args.get("next")
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default or url_for("onboarding.index")
+    target = local_target(request.form.get("next") or request.args.get("next"))
+    return target or default or url_for("onboarding.index")
 
 
 def page_number() -> int:

@@ -11,13 +11,22 @@ from flask_babel import ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from core.api import PERSON_TYPES, UploadRefused, acting_foundation_id, choices, db, get_or_404, permission_required
+from core.api import (
+    PERSON_TYPES,
+    UploadRefused,
+    accepts_files,
+    acting_foundation_id,
+    choices,
+    db,
+    get_or_404,
+    permission_required,
+)
 from plugins.onboarding import access, journeys, queries, template_editing, uploads
 from plugins.onboarding.forms import TaskForm, TemplateForm
 from plugins.onboarding.models import OnboardingFile, OnboardingJourney, OnboardingTemplate, OnboardingTemplateTask
 from plugins.onboarding.views import bp
 from plugins.onboarding.views.common import actor, send_stored
-from plugins.onboarding.vocabulary import FILE_TYPES, KINDS, ROLES, TASK_TYPES
+from plugins.onboarding.vocabulary import FILE_TYPES, KINDS, MAX_UPLOAD_MB, ROLES, TASK_TYPES
 
 DOCUMENT_TYPES = ["pdf", "docx"]
 DOCUMENT_MAX_MB = 10
@@ -130,12 +139,14 @@ def template(template_id: int):
 
 @bp.route("/templates/<int:template_id>/tasks/new", methods=["GET", "POST"])
 @permission_required(access.MANAGE)
+@accepts_files(MAX_UPLOAD_MB)
 def new_task(template_id: int):
     return _task_form(template_or_404(template_id), None)
 
 
 @bp.route("/templates/<int:template_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @permission_required(access.MANAGE)
+@accepts_files(MAX_UPLOAD_MB)
 def edit_task(template_id: int, task_id: int):
     template = template_or_404(template_id)
     return _task_form(template, _task_or_404(template, task_id))

@@ -7,13 +7,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.api import UploadRefused, acting_foundation_id, clock, db, get_or_404, has_permission
+from core.api import UploadRefused, accepts_files, acting_foundation_id, clock, db, get_or_404, has_permission
 from plugins.onboarding import access, feedback, journeys, queries, task_forms, uploads
 from plugins.onboarding.forms import FeedbackForm
 from plugins.onboarding.meetings import meeting_ics
 from plugins.onboarding.models import OnboardingFile
 from plugins.onboarding.views import bp
 from plugins.onboarding.views.common import actor, phase_groups, safe_next, send_stored, task_board
+from plugins.onboarding.vocabulary import MAX_UPLOAD_MB
 
 
 def render_index(failed=None, failed_meeting=None, feedback_form=None, status: int = 200):
@@ -60,6 +61,7 @@ def index():
 
 @bp.route("/tasks/<int:task_id>", methods=["POST"])
 @login_required
+@accepts_files(MAX_UPLOAD_MB)
 def do_task(task_id: int):
     user = actor()
     task = access.task_to_do_or_404(user, task_id)
