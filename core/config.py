@@ -52,6 +52,7 @@ class Defaults:
     MAIL_SMTP_TIMEOUT = 30  # seconds
     MAIL_FILE_DIR = None  # file back-end folder; None: <instance>/outbox
     PUBLIC_URL = "http://127.0.0.1:5000"
+    ACCESSIBILITY_CONTACT = None  # e-mail address for accessibility problems, on the accessibility statement
 
 
 def _parse(value: str):

@@ -1,7 +1,7 @@
-"""The dashboard, the foundation switcher and the health check."""
+"""The dashboard, the foundation switcher, the accessibility statement and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from core import tenancy
@@ -33,6 +33,12 @@ def switch_foundation():
         abort(404)
     session["acting_foundation_id"] = wanted
     return redirect(url_for("home.dashboard"))
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement, after the Dutch government's model: open to everyone."""
+    return render_template("accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"])
 
 
 @bp.route("/healthz")

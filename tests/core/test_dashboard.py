@@ -64,3 +64,15 @@ def test_administration_pages_are_one_drop_down_of_what_one_may_open(client, mak
         html = client.get("/").get_data(as_text=True)
         assert _administration_menu(html) == expected
         client.post("/auth/logout")
+
+
+def test_the_accessibility_statement_is_open_to_everyone_and_linked_from_every_page(app, client, make, login):
+    statement = client.get("/accessibility")
+    assert statement.status_code == 200
+    assert "WCAG 2.1" in statement.get_data(as_text=True)
+    assert 'href="/accessibility"' in client.get("/auth/login").get_data(as_text=True)
+    app.config["ACCESSIBILITY_CONTACT"] = "toegankelijkheid@example.org"
+    try:
+        assert "toegankelijkheid@example.org" in client.get("/accessibility").get_data(as_text=True)
+    finally:
+        app.config["ACCESSIBILITY_CONTACT"] = None
