@@ -11,15 +11,19 @@ from datetime import UTC, datetime
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from babel.dates import get_day_names
+from babel.lists import format_list
 from flask import Flask, current_app
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from core.contributions import JobSpec
 from core.extensions import db
 from core.models import Foundation, FoundationPlugin
 from core.plugins import CORE, PluginError, PluginManager
+
+CRON_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 TIMEZONE = "Europe/Amsterdam"
 TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
@@ -112,9 +116,24 @@ def describe_trigger(trigger: dict) -> str:
         time = f"{fields.pop('hour'):02d}:{fields.pop('minute', 0):02d}"
         if not fields:
             return _("every day at %(time)s", time=time)
-        if set(fields) == {"day_of_week"}:
-            return _("on %(days)s at %(time)s", days=fields["day_of_week"], time=time)
+        days = _day_names(fields.get("day_of_week")) if set(fields) == {"day_of_week"} else None
+        if days:
+            return _("on %(days)s at %(time)s", days=days, time=time)
     return "cron " + " ".join(f"{k}={v}" for k, v in args.items())
+
+
+def _day_names(spec) -> str | None:
+    """Cron's ``day_of_week`` ("mon", "mon-fri", "sat,sun") in words, e.g. "maandag t/m vrijdag";
+    None for what it does not read (numbers, steps)."""
+    names = get_day_names("wide", locale=get_locale())
+    parts = []
+    for part in str(spec).lower().split(","):
+        ends = part.split("-")
+        if any(end not in CRON_DAYS for end in ends) or len(ends) > 2:
+            return None
+        words = [names[CRON_DAYS.index(end)] for end in ends]
+        parts.append(words[0] if len(words) == 1 else _("%(first)s to %(last)s", first=words[0], last=words[1]))
+    return format_list(parts, locale=get_locale())
 
 
 def _unit(unit: str, n: int) -> str:

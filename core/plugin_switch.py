@@ -58,7 +58,8 @@ def enable(manager: PluginManager, foundation: Foundation, key: str, actor=None,
     if missing and not with_requirements:
         raise SwitchRefused(
             _("%(plugin)s needs %(names)s, which is off for %(foundation)s.",
-              plugin=key, names=", ".join(missing), foundation=foundation.name),
+              plugin=manager.plugins[key].name, names=", ".join(manager.plugins[k].name for k in missing),
+              foundation=foundation.name),
             missing,
         )
     switched = []
@@ -82,7 +83,8 @@ def disable(manager: PluginManager, foundation: Foundation, key: str, actor=None
     needed_by = dependants(manager, foundation, key)
     if needed_by:
         raise SwitchRefused(
-            _("%(plugin)s cannot be switched off: %(names)s needs it.", plugin=key, names=", ".join(needed_by)),
+            _("%(plugin)s cannot be switched off: %(names)s needs it.", plugin=manager.plugins[key].name,
+              names=", ".join(manager.plugins[k].name for k in needed_by)),
             needed_by,
         )
     row = state_row(foundation, key)

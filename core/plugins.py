@@ -10,7 +10,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pluggy
-from flask import Flask
+from flask import Flask, has_request_context
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from core import hookspecs, request_cache
@@ -37,6 +38,12 @@ class PluginInfo:
     requires: tuple[str, ...]
     module: ModuleType
     permissions: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The plugin's title in the language of the request; on the command line, where people
+        type keys, its key."""
+        return self.localized("title", str(get_locale())) if has_request_context() else self.key
 
     def localized(self, field_name: str, locale: str) -> str:
         texts = getattr(self, field_name)

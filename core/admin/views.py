@@ -68,8 +68,9 @@ def confirm_switch(key: str, slug: str):
         info=info,
         foundation=foundation,
         on=on,
-        missing=[] if on else plugin_switch.missing_requirements(manager, foundation, key),
-        blockers=plugin_switch.dependants(manager, foundation, key) if on else [],
+        # named as people know them, not by key
+        missing=[] if on else [manager.plugins[k].name for k in plugin_switch.missing_requirements(manager, foundation, key)],
+        blockers=[manager.plugins[k].name for k in plugin_switch.dependants(manager, foundation, key)] if on else [],
         locale=str(get_locale()),
     )
 
@@ -86,10 +87,12 @@ def switch(key: str, slug: str):
             switched = plugin_switch.enable(
                 manager, foundation, key, actor=current_user, with_requirements=request.form.get("with_requirements") == "1"
             )
-            flash(_("Switched on for %(foundation)s: %(names)s.", foundation=foundation.name, names=", ".join(switched) or key), "success")
+            names = ", ".join(manager.plugins[k].name for k in switched or [key])
+            flash(_("Switched on for %(foundation)s: %(names)s.", foundation=foundation.name, names=names), "success")
         elif action == "disable":
             plugin_switch.disable(manager, foundation, key, actor=current_user)
-            flash(_("%(plugin)s is switched off for %(foundation)s. Its data is kept.", plugin=key, foundation=foundation.name), "success")
+            flash(_("%(plugin)s is switched off for %(foundation)s. Its data is kept.", plugin=manager.plugins[key].name,
+                    foundation=foundation.name), "success")
         else:
             abort(400)
     except plugin_switch.SwitchRefused as refused:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from core.api import Permission, hookimpl
 
 KEY = "onboarding"
-TITLE = {"nl": "Onboarding", "en": "Onboarding"}
+TITLE = {"nl": "Inwerken", "en": "Onboarding"}
 DESCRIPTION = {
     "nl": "Inwerktrajecten met taken voor nieuwe medewerkers, hun leidinggevende, buddy en HR; ook voor "
     "overstap, uitdienst en vrijwilligers.",

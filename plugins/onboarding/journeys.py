@@ -101,6 +101,15 @@ def _copy_fields(task: OnboardingJourneyTask, source: OnboardingTemplateTask, se
     task.depends_on = sorted(seqs[d.id] for d in source.depends_on if d.id in seqs)
 
 
+def open_journey_of_kind(person: Person, kind: str) -> OnboardingJourney | None:
+    """The journey of this kind (onboarding, transfer, offboarding) that ``person`` is on now."""
+    return db.session.scalar(
+        select(OnboardingJourney).where(
+            OnboardingJourney.person_id == person.id, OnboardingJourney.kind == kind, OnboardingJourney.status == "open"
+        ).limit(1)
+    )
+
+
 def start_journey(person: Person, template: OnboardingTemplate, start_date: date, actor=None) -> OnboardingJourney:
     """Plan a journey for ``person`` from ``template``; tells the manager. Audited when by hand."""
     journey = OnboardingJourney(

@@ -108,9 +108,14 @@ def test_a_job_id_registered_twice_fails_at_start_up():
 def test_triggers_read_as_text(jdb):
     with force_locale("en"):
         assert describe_trigger({"cron": {"hour": 3, "minute": 15}}) == "every day at 03:15"
-        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "mon"}}) == "on mon at 07:00"
+        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "mon"}}) == "on Monday at 07:00"
+        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "mon-fri,sun"}}) == "on Monday to Friday and Sunday at 07:00"
+        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "*/2"}}) == "cron hour=7 day_of_week=*/2"
         assert describe_trigger({"interval": {"hours": 1, "minutes": 30}}) == "every 1 hour, 30 minutes"
         assert describe_trigger({"cron": {"minute": "*/5"}}) == "cron minute=*/5"
+    with force_locale("nl"):
+        assert describe_trigger({"cron": {"hour": 7, "minute": 30, "day_of_week": "mon"}}) == "op maandag om 07:30"
+        assert describe_trigger({"cron": {"hour": 7, "day_of_week": "sat,sun"}}) == "op zaterdag en zondag om 07:00"
 
 
 # -- running: per foundation, isolated, recorded --------------------------------------------------

@@ -360,3 +360,28 @@ def test_export_streams_the_filtered_list_as_csv(client, login, org, make, db):
     assert [line.split(";")[0] for line in lines[1:]] == ["nina@example.org", "manager@example.org", "formula@example.org"]
     assert "'=HYPERLINK(1)" in lines[3] and "28,50" in lines[3]
     assert _audit(db, "people.exported")[0].details == {"filter": {"team": str(org.care.id)}}
+
+
+@pytest.mark.parametrize(("purpose", "greeting"), [("welcome", "Welkom, "), ("reset", "Hallo ")])
+def test_the_invitation_email_greets_once_and_says_why_it_came(app, org, db, purpose, greeting):
+    from core.models import OutboxMessage
+    from core.people import service
+
+    with app.test_request_context():
+        service.issue_link(org.nurse, purpose, actor=org.hr)
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    for body in (message.text_body, message.html_body):
+        assert body.count(org.nurse.first_name) == 1, body  # one greeting by name, not two
+        assert greeting in body
+        assert "meldingsinstellingen" not in body  # it is not a notification one can switch off
+
+
+def test_a_person_without_a_password_is_offered_an_invitation_not_a_login_switch(client, login, org, db):
+    org.nurse.password_hash = None
+    db.session.commit()
+    login(org.hr)
+    page = client.get(f"/people/{org.nurse.id}").get_data(as_text=True)
+    assert 'name="action" value="disable"' not in page
+    assert 'name="purpose" value="welcome"' in page and 'value="reset"' not in page
+    page = client.get(f"/people/{org.clerk.id}").get_data(as_text=True)  # has a password
+    assert 'name="action" value="disable"' in page and 'name="purpose" value="reset"' in page

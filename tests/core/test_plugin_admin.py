@@ -11,12 +11,18 @@ from core.plugin_switch import SwitchRefused, disable, enable
 from core.plugins import plugin_manager
 
 
+def _flash(response) -> str:
+    page = response.get_data(as_text=True)
+    start = page.index(">", page.index('class="flash')) + 1
+    return page[start:page.index("</p>", start)]
+
+
 @pytest.fixture
 def needy(app):
     """A plugin 'needy' that requires 'hello', registered for one test."""
     module = types.ModuleType("needy_plugin")
     module.__file__ = __file__
-    module.KEY, module.REQUIRES, module.TITLE = "needy", ("hello",), {"en": "Needy"}
+    module.KEY, module.REQUIRES, module.TITLE = "needy", ("hello",), {"nl": "Veeleisend", "en": "Needy"}
     module.privacy_export = hookimpl(lambda person: {})
     module.privacy_erase = hookimpl(lambda person: None)
     manager = plugin_manager(app)
@@ -33,11 +39,13 @@ def test_hr_admin_switches_a_plugin_on_and_off_without_restart(client, make, log
     page = client.get("/admin/plugins").get_data(as_text=True)
     assert f'data-plugin="hello" data-foundation="{a.slug}"' in page
     assert client.get(f"/admin/plugins/hello/{a.slug}/confirm").status_code == 200
-    assert client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "enable"}).status_code == 302
+    switched_on = client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "enable"}, follow_redirects=True)
+    assert _flash(switched_on) == f"Aangezet voor {a.name}: Hallo."  # its name, never its key
     login(employee)
     assert client.get("/hello/").status_code == 200
     login(hr)
-    client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "disable"})
+    switched_off = client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "disable"}, follow_redirects=True)
+    assert _flash(switched_off).startswith(f"Hallo staat nu uit voor {a.name}.")
     login(employee)
     assert client.get("/hello/").status_code == 404
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("plugin.%")).order_by(AuditEvent.id)).all()
@@ -93,7 +101,7 @@ def test_requirements_are_named_and_offered(app, client, make, login, needy, db)
     a = make.foundation()
     login(make.person(a, role="hr_admin"))
     page = client.get(f"/admin/plugins/needy/{a.slug}/confirm").get_data(as_text=True)
-    assert 'name="with_requirements"' in page and "hello" in page
+    assert 'name="with_requirements"' in page and "heeft Hallo nodig" in page
     with pytest.raises(SwitchRefused) as refused:
         enable(plugin_manager(app), a, "needy")
     assert refused.value.keys == ["hello"]
@@ -106,7 +114,7 @@ def test_switching_off_a_required_plugin_is_refused_with_its_name(app, client, m
     enable(plugin_manager(app), a, "needy", with_requirements=True)
     login(make.person(a, role="hr_admin"))
     response = client.post(f"/admin/plugins/hello/{a.slug}", data={"action": "disable"}, follow_redirects=True)
-    assert "needy" in response.get_data(as_text=True)
+    assert "Veeleisend" in _flash(response)
     assert plugin_manager(app).is_enabled("hello", a.id)
 
 

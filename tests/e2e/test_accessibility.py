@@ -84,13 +84,13 @@ EMPTY_FORMS = """() => [...document.querySelectorAll('main form')].filter(form =
     form.method.toLowerCase() === 'post' && form.querySelector(
       'input[required]:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), textarea[required]'))"""
 SEND_EMPTY = """(index) => {
-    const form = (%s)()[index];
+    const form = (EMPTY_FORMS)()[index];
     form.noValidate = true;
     form.querySelectorAll('input[required], textarea[required]').forEach(field => {
       if (!['hidden', 'checkbox', 'radio', 'file'].includes(field.type)) field.value = '';
     });
     (form.querySelector('button[type=submit], button:not([type]), input[type=submit]') || form).click();
-}""" % EMPTY_FORMS
+}""".replace("EMPTY_FORMS", EMPTY_FORMS)
 MAX_FORMS_PER_PAGE = 2
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from core.api import Person, acting_foundation_id, choices, clock, db, permission_required
@@ -110,6 +110,9 @@ def start():
             form.email.errors.append(_("There is no one with this e-mail address in this foundation."))
         elif template is None:
             form.template_id.errors.append(_("No template fits this person; choose one."))
+        elif (running := journeys.open_journey_of_kind(person, template.kind)) is not None:
+            form.email.errors.append(_("%(name)s is already on this kind of journey: %(journey)s, started %(date)s.",
+                                       name=person.full_name, journey=running.name, date=format_date(running.start_date)))
         else:
             start_date = (
                 form.start_date.data

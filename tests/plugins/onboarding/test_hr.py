@@ -3,7 +3,7 @@
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.models import AuditEvent
 from plugins.onboarding import journeys
@@ -129,6 +129,18 @@ def test_hr_starts_a_journey_by_hand_with_the_best_match_or_another_template(cli
     chosen = db.session.scalar(select(OnboardingJourney).where(OnboardingJourney.person_id == org.newcomer.id))
     assert chosen.template_id == other.id and chosen.start_date == org.newcomer.start_date
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "onboarding.journey_started"))
+
+
+def test_a_second_journey_of_the_same_kind_is_refused_and_not_offered(client, db, login, org, template):
+    journeys.start_journey(org.newcomer, template, org.newcomer.start_date)  # as "add person" does
+    db.session.commit()
+    login(org.hr)
+    assert "/onboarding/hr/start" not in client.get(f"/people/{org.newcomer.id}").get_data(as_text=True)
+    response = client.post("/onboarding/hr/start", data={"email": org.newcomer.email, "template_id": str(template.id)})
+    assert response.status_code == 400 and "already on this kind of journey" in response.get_data(as_text=True)
+    count = select(func.count()).select_from(OnboardingJourney).where(OnboardingJourney.person_id == org.newcomer.id)
+    assert db.session.scalar(count) == 1
+    assert "/onboarding/hr/start" in client.get(f"/people/{org.buddy.id}").get_data(as_text=True)  # no journey yet
 
 
 def test_starting_for_someone_of_another_foundation_is_refused(client, db, login, org, template):

@@ -238,3 +238,15 @@ def test_a_completed_journey_shows_it(client, db, login, org, journey):
     db.session.commit()
     login(org.newcomer)
     assert "All done. Well done!" in client.get("/onboarding/").get_data(as_text=True)
+
+
+def test_the_corrected_form_after_a_validation_error_lands_on_the_onboarding_page(client, db, login, org, journey):
+    form = task_named(journey, "Gegevens")
+    login(org.newcomer)
+    failed = client.post(f"/onboarding/tasks/{form.id}", data={f"t{form.id}-q0": "maandag"}).get_data(as_text=True)
+    card = failed[failed.index(f'id="task-{form.id}"'):]
+    next_url = re.search(r'name="next" value="([^"]+)"', card).group(1)
+    assert next_url == "/onboarding/"  # not the address the form was posted to, which only takes POST
+    done = client.post(f"/onboarding/tasks/{form.id}", follow_redirects=True,
+                       data={f"t{form.id}-q0": "maandag", f"t{form.id}-q1": "geen", "next": next_url})
+    assert done.status_code == 200 and done.request.path == "/onboarding/"
