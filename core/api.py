@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core import clock
+from core import clock, workdays
 from core.audit import record as record_audit
 from core.contributions import JobSpec, NavItem, NotificationKind, Permission, PersonSection, Widget
 from core.csv_files import CsvLayout, FileProblem, ImportResult, ImportRow, parse_date, parse_decimal, read_import
@@ -64,8 +64,9 @@ __all__ = [
     "permission_required", "csrf",
     # lifecycle events, audit, notifications and date reminders
     "commit_and_fire", "fire_event", "record_audit", "Draft", "notify", "notify_many", "DateReminder", "run_date_reminders",
-    # time: clock.today(), clock.now(), clock.local_now(), clock.utcnow(), clock.ZONE
-    "clock",
+    # time: clock.today(), clock.now(), clock.local_now(), clock.utcnow(), clock.ZONE; Dutch working days:
+    # workdays.is_working_day(day), workdays.next_working_day(day, step=1), workdays.due_date(...), ...
+    "clock", "workdays",
     # files: uploads, CSV imports, exports
     "FileType", "UploadFolder", "UploadRefused", "accepts_files", "read_checked",
     "save_pending_file", "load_pending_file", "discard_pending_file",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from core import clock
+from core import clock, workdays
 from core.auth.passwords import hash_password
 from core.extensions import db
 from core.models import Foundation, Person, Team
@@ -78,7 +78,7 @@ def seed_demo_organisation(manager, rng_seed: int = 2026) -> list[str]:
             foundation_id=foundation.id, email=email, first_name=first, last_name=last, person_type=person_type,
             status=status, team_id=teams[slug][team_index].id if team_index is not None else None,
             job_title="HR-adviseur" if role == "hr_admin" else rng.choice(JOB_TITLES[slug]),
-            start_date=today + timedelta(days=7) if status == "preboarding" else today - timedelta(days=rng.randint(200, 4000)),
+            start_date=workdays.next_working_day(today + timedelta(days=7)) if status == "preboarding" else today - timedelta(days=rng.randint(200, 4000)),
             contract_hours=32 if person_type == "employee" else None, password_hash=password_hash,
             employee_number=None if person_type == "volunteer" else f"{slug[:2].upper()}{len(people[slug]) + 1:05d}",
         )

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from sqlalchemy import insert, select
 
-from core.api import DEMO_EMAILS, Person, Team, clock, db
-from plugins.onboarding import journeys, uploads, workdays
+from core.api import DEMO_EMAILS, Person, Team, clock, db, workdays
+from plugins.onboarding import journeys, uploads
 from plugins.onboarding.feedback import CHECKPOINTS
 from plugins.onboarding.models import (
     OnboardingFeedback,
@@ -258,6 +258,7 @@ def _demo_newcomer(person: Person, today: date, rng) -> None:
 
 
 def _demo_journey(person: Person, template: OnboardingTemplate, start: date, state: str, today: date, rng) -> None:
+    start = workdays.next_working_day(start)  # nobody starts on a Saturday
     journey = journeys.start_journey(person, template, start)
     if state == "upcoming":  # invited two days ago, nothing done yet: a required document is missing
         _backdate(journey, today - timedelta(days=2))
@@ -395,7 +396,7 @@ def _bench_journey(status, person_type, end_date, today, by_kind, rng):
         by_kind.get("volunteer") if person_type == "volunteer" and "volunteer" in by_kind else by_kind.get("onboarding")
     )
     if status == "preboarding" and newcomer is not None:
-        return newcomer, today + timedelta(days=rng.randint(1, 60)), False
+        return newcomer, workdays.next_working_day(today + timedelta(days=rng.randint(1, 60))), False
     if status == "leaving" and "offboarding" in by_kind:
         return by_kind["offboarding"], end_date or today + timedelta(days=30), False
     if status == "active" and newcomer is not None and rng.random() < BENCH_SHARE:

@@ -12,8 +12,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from core.api import Person, Team, clock, db, notify, plugin_settings, record_audit
-from plugins.onboarding import notices, uploads, workdays
+from core.api import Person, Team, clock, db, notify, plugin_settings, record_audit, workdays
+from plugins.onboarding import notices, uploads
 from plugins.onboarding.models import (
     OnboardingFeedback,
     OnboardingFile,

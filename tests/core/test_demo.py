@@ -1,8 +1,12 @@
 """The demo organisation and the command line around it."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
+from core import workdays
 from core.models import Foundation, Notification, Person, RoleAssignment, Team
 from core.plugins import plugin_manager
 
@@ -67,3 +71,13 @@ def test_create_admin_refuses_a_weak_password_and_changes_nothing(runner, make, 
                            input="password\npassword\n")
     assert result.exit_code != 0
     assert db.session.scalar(select(func.count(Person.id))) == 0
+
+
+@pytest.mark.parametrize("today", [date(2026, 3, 2) + timedelta(days=n) for n in range(7)])  # Monday to Sunday
+def test_the_demo_newcomer_starts_on_a_working_day_whatever_day_it_is_seeded(app, runner, db, clock, today):
+    clock.set(datetime(today.year, today.month, today.day, 10, 0))
+    assert runner.invoke(args=["journey", "demo"]).exit_code == 0
+    newcomer = db.session.scalar(select(Person).where(Person.email == "nieuw.ggz@example.org")
+                                 .execution_options(all_tenants=True))
+    assert workdays.is_working_day(newcomer.start_date)
+    assert timedelta(days=7) <= newcomer.start_date - today <= timedelta(days=10)

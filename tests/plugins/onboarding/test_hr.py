@@ -204,6 +204,11 @@ def test_figures_per_template(client, db, login, make, clock, org, template):
     assert '<dd data-testid="median">42.5</dd>' in section
     assert "<td>Gedragscode</td><td>6</td><td>3</td><td>50%</td>" in section
     assert "<td>I knew what was expected of me</td><td>2.5</td>" in section  # day 30: six answers
+    org.hr.locale = "nl"
+    db.session.commit()
+    login(org.hr)
+    page = client.get("/onboarding/hr/stats").get_data(as_text=True)
+    assert '<dd data-testid="median">42,5</dd>' in page[page.index(f'data-template="{template.id}"'):]  # Dutch decimals
     assert "Fewer than 5 answers" in section  # day 90: four answers are not shown
     assert "<td>1.0</td>" not in section
 

@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from plugins.onboarding import workdays
-from plugins.onboarding.vocabulary import phase_of
+from core import workdays
 
 
 def test_weekends_and_dutch_public_holidays_are_not_working_days():
@@ -33,16 +32,3 @@ def test_a_due_date_is_never_before_the_journey_began():
 def test_counting_working_days_skips_weekends_and_holidays():
     assert workdays.working_days_before(date(2026, 4, 28), 2) == date(2026, 4, 23)  # over King's Day and a weekend
     assert workdays.working_days_before(date(2026, 12, 28), 1) == date(2026, 12, 24)  # over Christmas
-
-
-def test_phases_follow_the_offset():
-    assert [phase_of(o) for o in (-3, 0, 1, 7, 8, 31, 32, 90)] == [
-        "before",
-        "day_one",
-        "week",
-        "week",
-        "month",
-        "month",
-        "quarter",
-        "quarter",
-    ]

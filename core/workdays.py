@@ -1,4 +1,5 @@
 """Working days in the Netherlands: no weekends, no public holidays (the ``holidays`` package).
+Plugins reach it as ``core.api.workdays``.
 
 A task's due date is its start date plus its offset in calendar days, moved to a working day:
 forward for tasks on or after the start date, backward for tasks before it (so a task meant for
