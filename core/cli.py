@@ -1,6 +1,8 @@
 """``flask journey …`` commands."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -94,7 +96,10 @@ def init_cli(app: Flask, manager) -> None:
         """Generate a synthetic organisation at scale, for benchmarks."""
         from core.generate import generate_organisation
 
-        for line in generate_organisation(manager, count, seed):
+        # On a terminal a progress bar (on stderr); in logs only its label.
+        with click.progressbar(length=2 * count, label="generating", file=sys.stderr) as bar:
+            lines = generate_organisation(manager, count, seed, progress=bar.update)
+        for line in lines:
             click.echo(line)
 
     manager.pm.hook.register_cli_commands(cli=journey)  # core.builtin and the plugins add theirs

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
@@ -28,8 +28,9 @@ STATUS_WEIGHTS = (90, 3, 4, 3)
 MANAGER_TITLE = "Teammanager"
 
 
-def generate_organisation(manager, count: int, seed: int) -> list[str]:
-    """Generate ``count`` people; returns lines to print."""
+def generate_organisation(manager, count: int, seed: int, progress: Callable[[int], None] = lambda steps: None) -> list[str]:
+    """Generate ``count`` people; returns lines to print. ``progress(steps)`` is told of the work
+    done, ``2 * count`` steps in all: each person inserted, then each person the plugins filled in."""
     lines = []
     if db.session.scalar(select(Foundation.id).limit(1)) is None:
         lines += seed_demo_organisation(manager, rng_seed=seed)
@@ -43,7 +44,7 @@ def generate_organisation(manager, count: int, seed: int) -> list[str]:
         people[foundation.id] = ids
         if share:
             team_ids = _insert_teams(foundation, max(1, share // TEAM_SIZE), rng)
-            _insert_people(foundation, ids, team_ids, rng)
+            _insert_people(foundation, ids, team_ids, rng, progress)
             _appoint_managers(team_ids, ids)
             teams += len(team_ids)
         db.session.commit()
@@ -54,6 +55,7 @@ def generate_organisation(manager, count: int, seed: int) -> list[str]:
             hook = manager.hook_for(foundation.id)
             hook.seed_demo(foundation=foundation, people=list(people[foundation.id]), rng=rng, scale="bench")
             db.session.commit()
+        progress(len(people[foundation.id]))
     _analyze()
     lines.append(f"generated {count} people in {teams} teams of {len(foundations)} foundations")
     return lines
@@ -74,11 +76,13 @@ def _insert_teams(foundation: Foundation, n: int, rng: random.Random) -> list[in
     return list(db.session.scalars(statement, rows))
 
 
-def _insert_people(foundation: Foundation, ids: range, team_ids: list[int], rng: random.Random) -> None:
+def _insert_people(foundation: Foundation, ids: range, team_ids: list[int], rng: random.Random,
+                   progress: Callable[[int], None]) -> None:
     rows = _person_rows(foundation, ids, team_ids, rng)
     # A Core insert on the table: the ORM's bulk insert splits batches wherever a row has a None.
     while batch := list(itertools.islice(rows, BATCH)):
         db.session.execute(insert(Person.__table__), batch)
+        progress(len(batch))
 
 
 def _person_rows(foundation: Foundation, ids: range, team_ids: list[int], rng: random.Random) -> Iterator[dict]:

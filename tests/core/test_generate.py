@@ -58,3 +58,19 @@ def test_the_same_seed_gives_the_same_names(runner, db):
     assert len(set(first)) > 50  # names really vary
     assert first == second
     assert _names(db) != first
+
+
+def test_progress_is_reported_for_every_person_twice_inserted_then_filled_in(app, db):
+    from core.generate import generate_organisation
+    from core.plugins import plugin_manager
+
+    steps = []
+    with app.app_context():
+        generate_organisation(plugin_manager(app), 250, 5, progress=steps.append)
+    assert sum(steps) == 2 * 250
+    assert len(steps) > 3  # in parts, so that a bar moves
+
+
+def test_the_command_shows_its_progress_bar_label(runner, db):
+    result = runner.invoke(args=["journey", "generate", "--people", "50", "--seed", "2"])
+    assert result.exit_code == 0 and "generating" in result.output
