@@ -1,29 +1,33 @@
-"""Checking in: mark the ledger, add to the counters, keep a comment in its group. One transaction.
+"""Checking in: mark the ledger, then leave the answers and the comment to be counted in a batch.
 
-How a check-in is written, and why:
-- The period row is held first, so a period being frozen after it closed cannot change.
-- The ledger row (period, person) goes in next with INSERT ... ON CONFLICT DO NOTHING; when it
-  was there already, nothing else is written: one check-in per person per period, race-safe.
-- The counters of the (period, team) are created if missing (same race-safe insert, value 0) and
-  then raised with ONE atomic UPDATE over all of them: ``count = count + 1`` for the values given
-  and ``+ 0`` for the others. Every counter row of the team is rewritten, so not even the
-  database's own row bookkeeping shows which values the last check-in touched.
-- A comment is stored for its group (the division, or the whole campaign) only if that group has
-  enough people for comments at all, with a random key and no time.
+How a check-in is written, and why (see ``fold.py`` for the batches):
+- First transaction, the ledger alone. The period row is held, so a period being frozen after it
+  closed cannot change; the ledger row (period, person) goes in with INSERT ... ON CONFLICT DO
+  NOTHING, and when it was there already nothing else is written: one check-in per person per
+  period, race-safe.
+- Second transaction: the answers go to the pending table (one row per question under a random
+  check-in key) and a comment, if its group (the division, or the whole campaign) has enough people
+  for comments at all, to the pending comments. No person, no time, no serial key; and as this
+  transaction is not the ledger's, none of these rows carries the ledger row's transaction id.
+- Then, in a third transaction, the team's waiting answers are added to the counters if a full
+  batch (the minimum group) waits; otherwise a later check-in or the period's close does it.
+The ledger comes first so that a check-in interrupted between the two can lose its answers but
+never count them twice.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+import uuid
+
+from sqlalchemy import exists, func, insert, or_, select
 
 from core.api import Person, Team, clock, db
-from plugins.wellbeing.models import AnswerCount, Campaign, CheckinCount, Comment, Participation, Period, campaign_team
+from plugins.wellbeing.fold import fold_team, hold_period, insert_if_missing
+from plugins.wellbeing.models import Campaign, Participation, PendingAnswer, PendingComment, Period, campaign_team
 from plugins.wellbeing.periods import period_containing
 from plugins.wellbeing.questions import COMMENT_MAX_LENGTH, SCALE, known
 from plugins.wellbeing.settings import Settings
 
 ELIGIBLE_STATUSES = ("active", "leaving")
-_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class CheckinRefused(Exception):
@@ -32,12 +36,6 @@ class CheckinRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def insert_if_missing(model):
-    """INSERT that skips rows whose key exists (PostgreSQL and SQLite)."""
-    dialect = db.session.get_bind().dialect.name
-    return _DIALECT_INSERTS[dialect](model.__table__).on_conflict_do_nothing()
 
 
 def division_of(team) -> str:
@@ -118,8 +116,9 @@ def comment_group(campaign: Campaign, team: Team, settings: Settings) -> tuple[b
 # -- the check-in -----------------------------------------------------------------------------------
 
 def check_in(person, period: Period, answers: dict[str, int], comment: str | None, settings: Settings) -> None:
-    """Count ``person``'s answers for ``period``; raises ``CheckinRefused`` (nothing written) or
-    ``ValueError`` for answers that do not fit the campaign. Commits."""
+    """Take ``person``'s check-in for ``period``; raises ``CheckinRefused`` or ``ValueError`` (answers
+    that do not fit the campaign) with nothing written, except when the period is frozen between
+    the ledger row and the answers: then only the ledger row stays. Commits, in separate transactions."""
     campaign = period.campaign
     today = clock.today()
     if not period.is_open(today):
@@ -130,15 +129,16 @@ def check_in(person, period: Period, answers: dict[str, int], comment: str | Non
     if set(answers) != set(questions) or any(answers[key] not in SCALE for key in questions):
         raise ValueError("every question of the campaign needs one answer on the scale")
     team = db.session.get(Team, person.team_id)
-    scope = dict(period_id=period.id, team_id=team.id)
+    text = (comment or "").strip()[:COMMENT_MAX_LENGTH]
+    accepted, division = comment_group(campaign, team, settings) if text else (False, None)
 
-    # Hold the period row: freezing a closed period waits for this check-in, and once a period is
-    # frozen nothing more is counted in it (see plugins/wellbeing/freeze.py).
-    held = db.session.execute(
-        update(Period).where(Period.id == period.id, Period.frozen.is_(False)).values(frozen=False),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not held:
+    _mark_ledger(campaign, period, person)
+    _leave_answers(campaign, period, team, answers, text if accepted else None, division)
+    fold_team(period, team.id, questions, settings.min_group)
+
+
+def _mark_ledger(campaign: Campaign, period: Period, person) -> None:
+    if not hold_period(period.id):
         db.session.rollback()
         raise CheckinRefused("closed")
     marked = db.session.scalar(insert_if_missing(Participation).values(
@@ -147,28 +147,23 @@ def check_in(person, period: Period, answers: dict[str, int], comment: str | Non
     if marked is None:
         db.session.rollback()
         raise CheckinRefused("already")
+    db.session.commit()
 
-    db.session.execute(insert_if_missing(AnswerCount), [
-        {"foundation_id": campaign.foundation_id, **scope, "question": key, "value": value, "count": 0}
-        for key in questions for value in SCALE
+
+def _leave_answers(campaign: Campaign, period: Period, team: Team, answers: dict[str, int], comment: str | None,
+                   division: str | None) -> None:
+    """The answers and comment, waiting to be counted. Should the period have been frozen in the
+    moment since the ledger row was written, they are refused: the period is closed."""
+    if not hold_period(period.id):
+        db.session.rollback()
+        raise CheckinRefused("closed")
+    checkin = uuid.uuid4()
+    scope = {"foundation_id": campaign.foundation_id, "period_id": period.id}
+    db.session.execute(insert(PendingAnswer.__table__), [
+        {**scope, "team_id": team.id, "checkin": checkin, "question": key, "value": value}
+        for key, value in answers.items()
     ])
-    given = or_(*(and_(AnswerCount.question == key, AnswerCount.value == answers[key]) for key in questions))
-    db.session.execute(
-        update(AnswerCount)
-        .where(AnswerCount.period_id == period.id, AnswerCount.team_id == team.id)
-        .values(count=AnswerCount.count + case((given, 1), else_=0)),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.execute(insert_if_missing(CheckinCount).values(foundation_id=campaign.foundation_id, checkins=0, **scope))
-    db.session.execute(
-        update(CheckinCount)
-        .where(CheckinCount.period_id == period.id, CheckinCount.team_id == team.id)
-        .values(checkins=CheckinCount.checkins + 1),
-        execution_options={"synchronize_session": False},
-    )
-    text = (comment or "").strip()[:COMMENT_MAX_LENGTH]
-    if text:
-        accepted, division = comment_group(campaign, team, settings)
-        if accepted:
-            db.session.add(Comment(foundation_id=campaign.foundation_id, period_id=period.id, division=division, text=text))
+    if comment:
+        db.session.execute(insert(PendingComment.__table__).values(id=uuid.uuid4(), division=division, text=comment,
+                                                                   **scope))
     db.session.commit()

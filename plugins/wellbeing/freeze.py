@@ -1,6 +1,7 @@
 """Freezing closed periods: results are only ever shown for closed periods, and a closed period
-never changes again. When it closes we write down, once, which division each team counted in and
-its check-ins (``PeriodTeam``) and the counters summed per division (``DivisionCount``).
+never changes again. When it closes, the answers and comments still waiting are folded in
+(``fold.fold_periods``), and then we write down, once, which division each team counted in and its
+check-ins (``PeriodTeam``) and the counters summed per division (``DivisionCount``).
 
 Why: every page then reads the same frozen division membership, so a team that moves division
 later cannot make the division page and the overview disagree (a disagreement would be a
@@ -17,7 +18,17 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.api import Team, clock, db
-from plugins.wellbeing.models import AnswerCount, CheckinCount, DivisionCount, Period, PeriodTeam, campaign_team
+from plugins.wellbeing.fold import fold_periods
+from plugins.wellbeing.models import (
+    AnswerCount,
+    Campaign,
+    CheckinCount,
+    DivisionCount,
+    Period,
+    PeriodTeam,
+    campaign_team,
+)
+from plugins.wellbeing.questions import known
 
 _DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -39,6 +50,9 @@ def freeze_closed_periods(campaign_id: int) -> list[int]:
         execution_options={"synchronize_session": False},
     ))
     if claimed:
+        campaign = db.session.execute(select(Campaign.foundation_id, Campaign.questions)
+                                      .where(Campaign.id == campaign_id)).one()
+        fold_periods(claimed, campaign.foundation_id, known(campaign.questions))
         _copy_teams(claimed)
         _sum_divisions(claimed)
     db.session.commit()

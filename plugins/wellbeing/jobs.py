@@ -1,5 +1,6 @@
-"""Scheduled work, per foundation: freeze closed periods, open new ones and remind, delete old
-comments.
+"""Scheduled work, per foundation: freeze closed periods (folding in what still waits), open new
+ones and remind, delete old comments; and for the whole group, clear the database's old row
+versions of waiting answers (``fold.vacuum_pending``).
 
 The reminder goes only to people who have not checked in. They are found by one set-based query
 (members of the campaign's teams with no ledger row for the period), read in batches by id and
@@ -17,8 +18,9 @@ from sqlalchemy import delete, exists, or_, select
 
 from core.api import Draft, JobSpec, Person, clock, db, notify_many
 from plugins.wellbeing.checkin import ELIGIBLE_STATUSES, ensure_period
+from plugins.wellbeing.fold import vacuum_pending
 from plugins.wellbeing.freeze import freeze_closed_periods
-from plugins.wellbeing.models import Campaign, Comment, Participation, Period, campaign_team
+from plugins.wellbeing.models import Campaign, Comment, Participation, PendingComment, Period, campaign_team
 from plugins.wellbeing.notices import OPEN_KIND, REMINDER_KIND
 from plugins.wellbeing.settings import settings_for
 
@@ -87,13 +89,16 @@ def _notify_members(campaign: Campaign, period: Period, kind: str, only_missing:
 
 
 def purge_comments(foundation) -> int:
-    """Delete comments of periods that ended more than the retention (months) ago; counters stay."""
+    """Delete comments of periods that ended more than the retention (months) ago, published or still
+    waiting (a period nobody froze); counters stay."""
     months = settings_for(foundation.id).comment_retention_months
     cutoff = clock.today() - relativedelta(months=months)
     old_periods = select(Period.id).where(Period.foundation_id == foundation.id, Period.ends_on < cutoff)
-    deleted = db.session.execute(
-        delete(Comment).where(Comment.period_id.in_(old_periods)), execution_options={"synchronize_session": False}
-    ).rowcount
+    deleted = sum(
+        db.session.execute(delete(model).where(model.period_id.in_(old_periods)),
+                           execution_options={"synchronize_session": False}).rowcount
+        for model in (Comment, PendingComment)
+    )
     db.session.commit()
     return deleted
 
@@ -107,5 +112,10 @@ JOBS = [
     JobSpec(
         id="wellbeing.comment_retention", func=purge_comments, trigger={"cron": {"hour": 3, "minute": 45}},
         per_foundation=True, description=_l("Delete wellbeing comments older than the retention period."),
+    ),
+    JobSpec(
+        # After wellbeing.checkins has frozen the day's closed periods.
+        id="wellbeing.vacuum", func=vacuum_pending, trigger={"cron": {"hour": 7, "minute": 50}},
+        description=_l("Remove the database's old copies of wellbeing answers that were waiting to be counted."),
     ),
 ]

@@ -6,6 +6,10 @@ tables has a person, a time finer than the period, or a serial id that could tel
 which answers arrived (composite or random keys; on SQLite ``WITHOUT ROWID``, so no hidden rowid
 keeps that order either). Who checked in is a separate ledger of (period, person), used only to
 refuse a second check-in and to skip reminders.
+
+A check-in's answers and comment first wait in the pending tables, written in a transaction of
+their own (not the ledger's), until ``fold.py`` adds a batch of them to the counters and deletes
+them; see there for why.
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.api import TenantScoped, clock, db
 
 NO_ROWID = {"sqlite_with_rowid": False}
+# The pending tables are emptied by every fold, and a deleted row's old version still holds its
+# answers until VACUUM removes it: ask PostgreSQL's autovacuum to clear them as soon as there is one.
+VACUUM_SOON = {"autovacuum_vacuum_threshold": 0, "autovacuum_vacuum_scale_factor": 0}
 
 campaign_team = Table(
     "wellbeing_campaign_team",
@@ -152,10 +159,38 @@ class DivisionCount(TenantScoped, db.Model):
 
 class Comment(TenantScoped, db.Model):
     """A free-text comment of a period, kept per division (``division`` is a team region) or for the
-    whole campaign (``division`` None). A random key and no time: their order tells nothing."""
+    whole campaign (``division`` None). A random key and no time: their order tells nothing. All
+    comments of a period are written at once, when it closes, in shuffled order (``fold.py``)."""
 
     __tablename__ = "wellbeing_comment"
     __table_args__ = (NO_ROWID,)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    period_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_period.id", ondelete="CASCADE"), index=True)
+    division: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class PendingAnswer(TenantScoped, db.Model):
+    """One answer of a check-in that is not counted yet. ``checkin`` is a random key shared by that
+    check-in's answers only, so that a fold can count check-ins; no person, no time, and the rows
+    are deleted when they are folded into the counters."""
+
+    __tablename__ = "wellbeing_pending_answer"
+    __table_args__ = (Index("ix_wellbeing_pending_answer_team", "period_id", "team_id"),
+                      {**NO_ROWID, "postgresql_with": VACUUM_SOON})
+    checkin: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    question: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_period.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class PendingComment(TenantScoped, db.Model):
+    """A comment waiting for its period to close, when it is published with a new random key among
+    the period's other comments (see ``Comment``), and deleted here."""
+
+    __tablename__ = "wellbeing_pending_comment"
+    __table_args__ = ({**NO_ROWID, "postgresql_with": VACUUM_SOON},)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     period_id: Mapped[int] = mapped_column(ForeignKey("wellbeing_period.id", ondelete="CASCADE"), index=True)
     division: Mapped[str | None] = mapped_column(String(100))

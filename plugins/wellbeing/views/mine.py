@@ -106,7 +106,7 @@ def thanks():
     offer_support = session.pop(SUPPORT_FLAG, False)
     contacts = support.contacts(acting_foundation_id()) if offer_support else []
     return render_template("wellbeing/thanks.html", offer_support=offer_support, contacts=contacts,
-                           kind_titles=support.SUPPORT_KIND_TITLES)
+                           kind_titles=support.SUPPORT_KIND_TITLES, min_group=current_settings().min_group)
 
 
 # -- support ----------------------------------------------------------------------------------------

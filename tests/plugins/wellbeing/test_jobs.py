@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from core.jobs import registered_jobs
 from core.models import FoundationPlugin, Notification
 from plugins.wellbeing import jobs, notices
-from plugins.wellbeing.models import AnswerCount, Comment, Period
+from plugins.wellbeing.freeze import freeze_closed_periods
+from plugins.wellbeing.models import AnswerCount, Comment, PendingComment, Period
 
 
 @pytest.fixture
@@ -31,6 +32,7 @@ def test_the_jobs_are_registered_per_foundation(app):
     registry = registered_jobs(app)
     for job_id in ("wellbeing.checkins", "wellbeing.comment_retention"):
         assert registry[job_id].owner == "wellbeing" and registry[job_id].spec.per_foundation
+    assert registry["wellbeing.vacuum"].owner == "wellbeing" and not registry["wellbeing.vacuum"].spec.per_foundation
 
 
 def test_opening_a_period_tells_every_member_once(db, org, campaign_factory):
@@ -111,9 +113,19 @@ def test_old_comments_are_deleted_and_counters_kept(db, org, campaign_factory, c
     check_ins(campaign, org.members["Alpha"][:1], comment="recent")
     # six months and a few days after the first period closed
     clock.set(first_day + timedelta(days=6 + 186), tick=False)
+    freeze_closed_periods(campaign.id)  # as the daily check-in job does; comments are published
     assert jobs.purge_comments(org.foundation) == 6
     assert db.session.scalars(select(Comment.text)).all() == ["recent"]
     assert db.session.scalar(select(func.sum(AnswerCount.count))) > 0
+
+
+def test_old_comments_still_waiting_are_deleted_too(db, org, campaign_factory, check_ins, clock):
+    """A period nobody froze (the job did not run): its comments still wait, and still expire."""
+    campaign = campaign_factory(org)
+    check_ins(campaign, org.members["Alpha"][:2], comment="never published")
+    clock.forward(days=7 + 200)
+    assert jobs.purge_comments(org.foundation) == 2
+    assert db.session.scalar(select(func.count()).select_from(PendingComment)) == 0
 
 
 def test_comment_retention_is_a_setting(db, org, campaign_factory, check_ins, clock):

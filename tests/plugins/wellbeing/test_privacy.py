@@ -19,12 +19,14 @@ from core.extensions import db as _db
 from core.models import FoundationPlugin, Person, RoleAssignment
 from core.plugins import plugin_manager
 from plugins.wellbeing import privacy
+from plugins.wellbeing.freeze import freeze_closed_periods
 from plugins.wellbeing.models import SupportContact, TalkRequest, TeamAction
 from tests.plugins.wellbeing.conftest import answers
 
-# Tables that hold answers (counters, check-in counts, comments), the ledger, and the rest.
+# Tables that hold answers (counters, check-in counts, comments, and both waiting to be folded in),
+# the ledger, and the rest.
 ANSWER_TABLES = {"wellbeing_answer_count", "wellbeing_checkin_count", "wellbeing_comment", "wellbeing_period_team",
-                 "wellbeing_division_count"}
+                 "wellbeing_division_count", "wellbeing_pending_answer", "wellbeing_pending_comment"}
 LEDGER = "wellbeing_participation"
 OTHER_TABLES = {"wellbeing_campaign", "wellbeing_campaign_team", "wellbeing_period", "wellbeing_support_contact",
                 "wellbeing_talk_request", "wellbeing_team_action"}
@@ -69,8 +71,15 @@ def test_answer_and_comment_tables_hold_no_person_time_or_order(app, name):
 
 
 def test_comments_are_not_kept_per_team(app):
-    assert "team_id" not in plugin_tables()["wellbeing_comment"].columns
-    assert isinstance(plugin_tables()["wellbeing_comment"].c.id.type, Uuid)
+    for name in ("wellbeing_comment", "wellbeing_pending_comment"):
+        assert "team_id" not in plugin_tables()[name].columns
+        assert isinstance(plugin_tables()[name].c.id.type, Uuid)
+
+
+def test_waiting_answers_are_keyed_by_a_random_check_in_key(app):
+    table = plugin_tables()["wellbeing_pending_answer"]
+    assert {col.name for col in table.primary_key.columns} == {"checkin", "question"}
+    assert isinstance(table.c.checkin.type, Uuid)
 
 
 def test_the_ledger_is_person_and_period_only(app):
@@ -114,6 +123,7 @@ def scenario(org_factory, campaign_factory, check_ins, clock, db, make):
     check_ins(campaign, org.members["Lone"][:1], answers(2), comment="SECRET-LONE-COMMENT",
               settings=settings_for(org.foundation.id))
     clock.forward(days=7)
+    freeze_closed_periods(campaign.id)  # as the daily job does: the period's last answers are folded in
     admin = make.person(org.foundation, role="group_admin")
     contact = SupportContact(foundation_id=org.foundation.id, kind="peer_support", name="Peer", person_id=org.hr.id)
     action = TeamAction(foundation_id=org.foundation.id, team_id=org.teams["Small"].id, text="Try", created_on=clock.today())

@@ -158,6 +158,22 @@ def test_the_csv_export_follows_the_same_suppression(client, login, org, campaig
     assert {row["average"] for row in rows if row["team"] == "Gamma"} == {"3,00"}  # a decimal comma
 
 
+def test_the_csv_export_writes_formula_like_names_as_text(client, login, db, org, campaign, check_ins, clock):
+    """A team or division named like a spreadsheet formula must not run as one (issue 12)."""
+    gamma = org.teams["Gamma"]
+    gamma.name, gamma.region = '=HYPERLINK("https://evil.example","Open")', "@Noord"
+    db.session.commit()
+    check_ins(campaign, org.members["Gamma"][:5], answers(3))
+    clock.forward(days=7)
+    login(org.hr)
+    text = client.get(f"/wellbeing/results/export.csv?campaign={campaign.id}").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    teams = {row["team"] for row in rows if row["shown"] == "yes"}
+    assert teams == {"", "'=HYPERLINK(\"https://evil.example\",\"Open\")"}  # the division total, and Gamma
+    assert {row["division"] for row in rows} == {"Twente", "'@Noord"}
+    assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for value in row.values())
+
+
 def test_the_division_page_hides_what_subtraction_would_reveal(client, login, org, campaign, check_ins, clock):
     check_ins(campaign, org.members["Alpha"][:7], answers(4))
     check_ins(campaign, org.members["Beta"][:4], answers(1))
