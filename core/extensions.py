@@ -4,7 +4,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 # Stable constraint names so migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -20,3 +21,13 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_secure_delete(dbapi_connection, connection_record) -> None:
+    """SQLite keeps deleted rows in free pages until overwritten; zero them at once, so that what
+    was deleted (a wellbeing answer once folded in, an erased person) is gone from the file."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()

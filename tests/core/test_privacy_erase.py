@@ -1,7 +1,8 @@
 """Erasure on request: plugins' data, notifications, links and roles go; the row stays anonymous."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from core.models import AuditEvent, Invitation, Notification, OutboxMessage, Person, RoleAssignment
 from core.notifications import notify
@@ -53,3 +54,9 @@ def test_erasure_is_for_privacy_officers_only_and_not_for_oneself(client, make, 
     login(hr)
     assert client.get(f"/people/{hr.id}/erase").status_code == 404
     assert client.post(f"/people/{other.id}/erase", data={"confirm_email": other.email}).status_code == 404
+
+
+def test_sqlite_zeroes_what_is_deleted(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1
