@@ -39,6 +39,7 @@ class Defaults:
     INVITATION_DAYS = 14
     PASSWORD_MIN_LENGTH = 12
     PAGE_SIZE = 50
+    IMPORT_BACKGROUND_ROWS = 500  # a people import with more rows dispatches its events in the background
     SCHEDULER_IN_PROCESS = False  # only honoured under `flask run` (make run); never in gunicorn
     SCHEDULER_LEASE_SECONDS = 60
     JOB_RUN_KEEP_DAYS = 30

@@ -55,13 +55,16 @@ class PersonSection:
 class JobSpec:
     """A scheduled job. ``trigger`` is ``{"cron": {...}}`` or ``{"interval": {...}}`` (APScheduler
     arguments). A ``per_foundation`` job's function takes the foundation as its only argument and
-    runs once for each foundation that has the plugin switched on."""
+    runs once for each foundation that has the plugin switched on. A job that runs every few
+    seconds sets ``keep_idle_runs=False`` and returns how much it did: a run that did nothing
+    then leaves no record (the job's last run is still shown)."""
 
     id: str
     func: Callable[..., Any]
     trigger: dict[str, dict[str, Any]]
     per_foundation: bool = False
     description: str = ""
+    keep_idle_runs: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,32 @@
 """Reading an uploaded CSV file for an import: one reader for core's people import and every
 plugin's, so a file that works for one works for all.
 
-The file is UTF-8 (with or without Excel's byte-order mark), ';' or ',' between cells, and its
-first line names the columns. Rows are numbered as in a spreadsheet: the header is row 1.
-An import checks every row first and changes nothing unless all are fine.
+The file is UTF-8 (with or without Excel's byte-order mark) or, as Excel saves "CSV" on a Dutch
+Windows computer, Windows-1252, which charset-normalizer recognises; ';' or ',' between cells, and
+its first line names the columns. Rows are numbered as in a spreadsheet: the header is row 1.
+An import checks every row first and changes nothing unless all are fine. A NUL character (a zero
+byte, which PostgreSQL refuses in text) is a problem of its cell.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")  # ISO, and the Dutch day-month-year of HR exports
+# Besides UTF-8, the encoding spreadsheets on Dutch Windows computers save CSV in. Only this one is
+# tried: on a few lines charset-normalizer cannot tell Windows-1252 from its Central European and
+# Baltic cousins, which read "Zoë" as "Zoļ"; it does tell text from what is not text.
+LEGACY_ENCODINGS = ["cp1252"]
+# Excel's "Unicode text" (UTF-16, tab-separated) is not CSV: ask for "CSV UTF-8" instead.
+WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+NUL = "\x00"
 
 
 class FileProblem(ValueError):
@@ -39,6 +50,7 @@ class ImportResult:
     rows: list[ImportRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     imported: int = 0
+    task_id: int | None = None  # the background task finishing an import too large for one request
 
     @property
     def ok(self) -> bool:
@@ -91,16 +103,30 @@ def _dialect(header_line: str):
         return csv.excel
 
 
+def decode(content: bytes) -> str:
+    """The file's text: UTF-8, else the legacy encoding charset-normalizer finds it is in."""
+    if not content.startswith(WIDE_BOMS):
+        try:
+            return content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+        except UnicodeDecodeError:
+            pass
+        # NUL bytes make any text look like binary; they are reported per cell once it is read
+        found = from_bytes(content.replace(b"\x00", b""), cp_isolation=LEGACY_ENCODINGS).best()
+        if found is not None:
+            return content.decode(found.encoding)
+    raise FileProblem(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+
+
 def read_rows(content: bytes) -> tuple[list[str], list[ImportRow]]:
     """The header's column names and the non-blank rows, keyed by column name."""
-    try:
-        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError:
-        raise FileProblem(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
+    text = decode(content)
     if not text.strip():
         raise FileProblem(_("The file is empty."))
+    header_line = text.splitlines()[0]
+    if NUL in header_line:
+        raise FileProblem(_("The first line holds a NUL character (a zero byte). Remove it and try again."))
     # strict: a stray quote is an error rather than a silently shifted row
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text.splitlines()[0]), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(header_line), strict=True)
     try:
         header = [_header_name(cell) for cell in next(reader)]
         rows = []
@@ -111,6 +137,9 @@ def read_rows(content: bytes) -> tuple[list[str], list[ImportRow]]:
             if len(cells) > len(header):
                 row.add_error(_("(no name)"), _("The row has more cells than the header has columns."))
             for name, cell in zip(header, cells, strict=False):  # rows may be short or long
+                if NUL in cell:  # refused, and kept out of the checks that query the database
+                    row.add_error(name or _("(no name)"), _("The cell holds a NUL character (a zero byte)."))
+                    cell = cell.replace(NUL, "")
                 if name:
                     row.cells[name] = cell.strip()
                 elif cell.strip():

@@ -51,10 +51,7 @@ def _run_one(job: RegisteredJob, foundation: Foundation | None, runner: str) -> 
     db.session.commit()  # a run that never finishes (the process died) stays visible
     run_id, label = run.id, foundation.slug if foundation else "the group"
     try:
-        if foundation is None:
-            job.spec.func()
-        else:
-            job.spec.func(foundation)
+        did = job.spec.func() if foundation is None else job.spec.func(foundation)
         events.commit()
         outcome, error = "ok", None
     except Exception:  # one foundation's failure is recorded; the others still run
@@ -63,6 +60,8 @@ def _run_one(job: RegisteredJob, foundation: Foundation | None, runner: str) -> 
         outcome, error = "failed", _truncate(traceback.format_exc())
     run = db.session.get(JobRun, run_id)  # the job may have cleared the session
     run.outcome, run.error, run.finished_at = outcome, error, machine_utcnow()
+    if outcome == "ok" and not job.spec.keep_idle_runs and not did:
+        db.session.delete(run)  # an idle run of a frequent job: nothing worth a row
     db.session.commit()
     return run
 

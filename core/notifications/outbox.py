@@ -73,16 +73,19 @@ def send_outbox(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> Ou
 def _claim(now: datetime, limit: int) -> list:
     """Claim the next due messages for this run, as plain rows (the commit after each message
     would expire ORM objects)."""
+    # Materialised, so the candidates are picked once (see core/claims.py): as a plain subquery
+    # PostgreSQL may scan it again while updating and claim more than ``limit``.
     due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.state == "queued", OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("due").prefix_with("MATERIALIZED")
     )
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.state == "queued")
+        .where(OutboxMessage.id.in_(select(due.c.id)), OutboxMessage.state == "queued")
         .values(state="sending", next_attempt_at=now + CLAIM_TIME)
         .returning(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.text_body,
                    OutboxMessage.html_body, OutboxMessage.attempts)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core import audit, clock, events
+from core import audit, background, clock, events
 from core.csv_files import CsvLayout, ImportResult, ImportRow, parse_date, parse_decimal, read_import
 from core.extensions import db
 from core.models import Team
@@ -94,9 +94,11 @@ def check(foundation_id: int, content: bytes) -> ImportResult:
     return result
 
 
-def import_people(foundation_id: int, content: bytes, actor=None, dry_run: bool = False) -> ImportResult:
+def import_people(foundation_id: int, content: bytes, actor=None, dry_run: bool = False,
+                  background_above: int | None = None) -> ImportResult:
     """Check the file; unless it is a dry run and only when every row is fine, create everyone in
-    one transaction. ``person_hired`` fires for each after the commit."""
+    one transaction. ``person_hired`` fires for each after the commit: at once, or, for more than
+    ``background_above`` rows, in a background task (``result.task_id``)."""
     result = check(foundation_id, content)
     if dry_run or not result.ok:
         return result
@@ -105,6 +107,8 @@ def import_people(foundation_id: int, content: bytes, actor=None, dry_run: bool 
     try:
         db.session.flush()
         audit.record("people.imported", foundation_id=foundation_id, actor=actor, details={"count": len(result.rows)})
+        if background_above is not None and len(result.rows) > background_above:
+            result.task_id = background.start_event_dispatch(foundation_id, len(result.rows), started_by=actor).id
         events.commit()
     except IntegrityError:  # someone took an e-mail address or number meanwhile: report it as such
         db.session.rollback()

@@ -23,9 +23,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import audit, pending_files
+from core import audit, background, pending_files
 from core.extensions import db
-from core.models import PERSON_STATUSES, PERSON_TYPES, Person, RoleAssignment, Team
+from core.input_guard import accepts_files
+from core.models import PERSON_STATUSES, PERSON_TYPES, BackgroundTask, Person, RoleAssignment, Team
 from core.people import csv_import, queries, service
 from core.people.csv_export import people_csv
 from core.people.forms import ImportForm, PersonForm, TeamForm
@@ -292,6 +293,7 @@ def _forget_import() -> None:
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("core.import_people")
+@accepts_files(MAX_IMPORT_BYTES // 2**20)
 def import_upload():
     form = ImportForm()
     if form.validate_on_submit():
@@ -329,13 +331,59 @@ def import_confirm():
         flash(_("Upload a file first."), "info")
         return redirect(url_for("people.import_upload"))
     info, content = pending
-    result = csv_import.import_people(acting_foundation_id(), content, actor=_actor())
+    background_above = current_app.config["IMPORT_BACKGROUND_ROWS"]
+    result = csv_import.import_people(acting_foundation_id(), content, actor=_actor(), background_above=background_above)
     if not result.ok:
         flash(_("Nothing is imported: the file has problems."), "error")
         return render_template("people/import_preview.html", result=result, filename=info["filename"]), 400
     _forget_import()
     flash(ngettext("%(num)d person is imported.", "%(num)d people are imported.", result.imported), "success")
+    if result.task_id is not None:
+        return redirect(url_for("people.import_progress", task_id=result.task_id))
     return redirect(url_for("people.index"))
+
+
+def _import_task_or_404(task_id: int) -> BackgroundTask:
+    """An import's background task of the acting foundation."""
+    task = db.session.scalar(select(BackgroundTask).where(
+        BackgroundTask.id == task_id, BackgroundTask.kind == background.EVENTS,
+        BackgroundTask.foundation_id == acting_foundation_id(),
+    ))
+    if task is None:
+        abort(404)
+    return task
+
+
+def _progress_text(task: BackgroundTask) -> str:
+    if task.state == "queued":
+        return _("Waiting for the background work to start.")
+    if task.state == "running":
+        return _("The modules are preparing the new people: %(done)d of %(total)d.", done=task.done, total=task.total)
+    if task.state == "failed":
+        return _("The preparation stopped with an error, which is recorded for the administrators. "
+                 "The people themselves are imported.")
+    text = ngettext("The modules have prepared the new person.", "The modules have prepared all %(num)d new people.",
+                    task.total)
+    if task.failed:
+        text += " " + ngettext("For %(num)d person a module reported an error, which is recorded for the administrators.",
+                               "For %(num)d people a module reported an error, which is recorded for the administrators.",
+                               task.failed)
+    return text
+
+
+@bp.route("/import/progress/<int:task_id>")
+@permission_required("core.import_people")
+def import_progress(task_id: int):
+    """Follows the background work of a large import; polls the status with script, else refreshes."""
+    task = _import_task_or_404(task_id)
+    return render_template("people/import_progress.html", task=task, text=_progress_text(task))
+
+
+@bp.route("/import/progress/<int:task_id>/status")
+@permission_required("core.import_people")
+def import_status(task_id: int):
+    task = _import_task_or_404(task_id)
+    return jsonify(background.status(task) | {"text": _progress_text(task)})
 
 
 @bp.route("/import/cancel", methods=["POST"])

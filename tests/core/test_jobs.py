@@ -316,3 +316,16 @@ def test_after_a_day_down_the_scheduler_runs_a_daily_job_once_on_start(three, jo
     assert jobs_to_catch_up({DAILY: job(DAILY)}, datetime.now(AMSTERDAM)) == []  # a restart does not repeat it
     assert jobplugin.CALLS == ["a", "c"]
     assert database.session.get(JobState, DAILY).covered_until > machine_utcnow() - timedelta(minutes=5)
+
+
+def test_a_frequent_job_leaves_no_record_of_runs_that_did_nothing(jdb):
+    work = []
+    spec = JobSpec("core.frequent", lambda: len(work), {"interval": {"seconds": 5}}, keep_idle_runs=False)
+    frequent = RegisteredJob(spec, "core")
+    run_job(frequent, runner="test")
+    work.append("an event")
+    run_job(frequent, runner="test")
+    recorded = jdb.session.scalars(select(JobRun).where(JobRun.job_id == "core.frequent")).all()
+    assert [run.outcome for run in recorded] == ["ok"]  # only the run that did something
+    state = jdb.session.get(JobState, "core.frequent")
+    assert state.last_outcome == "ok" and state.last_finished_at is not None

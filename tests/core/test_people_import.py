@@ -113,6 +113,32 @@ def test_file_problems_are_reported(org, content, message, english):
     assert any(message in problem for problem in result.file_errors), result.file_errors
 
 
+def test_a_windows_1252_file_from_dutch_excel_imports(org, db):
+    content = "last_name;first_name;job_title;email\r\nJansen;Zoë;Café;zoe@example.org\r\nÇelik;Loïs;Coördinator – €;lois@example.org\r\n"
+    result = csv_import.import_people(org.a.id, content.encode("cp1252"))
+    assert result.ok, result.problems()
+    zoe, lois = _by_email(db, "zoe@example.org"), _by_email(db, "lois@example.org")
+    assert (zoe.last_name, zoe.first_name, zoe.job_title) == ("Jansen", "Zoë", "Café")
+    assert (lois.last_name, lois.first_name, lois.job_title) == ("Çelik", "Loïs", "Coördinator – €")
+
+
+def test_a_nul_character_in_a_cell_is_refused_by_row_and_column(org, db, english):
+    content = f"{HEADER}\nzoe@example.org,Zo\x00e,Jansen,,,,,,,,,\nni\x00na@example.org,Nina,B,,,,,,,,,\n"
+    before = _count(db)
+    result = csv_import.import_people(org.a.id, content.encode())
+    assert not result.ok and result.imported == 0 and _count(db) == before
+    nul = "The cell holds a NUL character (a zero byte)."
+    assert result.rows[0].errors == [("first_name", nul)]
+    # and kept out of the look-up of taken addresses, which PostgreSQL would refuse
+    assert result.rows[1].errors == [("email", nul)] and result.rows[1].values["email"] == "nina@example.org"
+    assert f"Row 2, first_name: {nul}" in result.problems()
+
+
+def test_a_nul_character_in_the_header_is_a_file_problem(org, english):
+    result = csv_import.check(org.a.id, b"email,first_\x00name,last_name\nzoe@example.org,Zoe,Jansen\n")
+    assert result.file_errors == ["The first line holds a NUL character (a zero byte). Remove it and try again."]
+
+
 def test_dry_run_changes_nothing(app, org, db):
     before = _count(db)
     with listening(app) as listener:
@@ -154,6 +180,15 @@ def test_upload_preview_confirm(app, client, login, org, db):
     assert not stored[0].exists()  # confirmed uploads are removed
     assert client.post("/people/import/confirm").status_code == 302  # nothing left to confirm
     assert _count(db) == 7
+
+
+def test_a_file_with_a_nul_character_previews_its_problem_and_imports_nobody(client, login, org, db):
+    login(org.hr)
+    _upload(client, f"{HEADER}\nok@example.org,Ok,Row,,,,,,,,,\nzoe@example.org,Zoe,Jan\x00sen,,,,,,,,,\n".encode())
+    preview = client.get("/people/import/preview").get_data(as_text=True)
+    assert re.search(r'<tr data-row="3" class="row-error">.*?last_name</strong>: The cell holds a NUL character', preview, re.S)
+    assert client.post("/people/import/confirm").status_code == 400
+    assert _by_email(db, "ok@example.org") is None and _by_email(db, "zoe@example.org") is None
 
 
 def test_preview_shows_every_row_with_its_problems_and_offers_no_import(client, login, org, db):

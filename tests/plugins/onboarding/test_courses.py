@@ -2,24 +2,31 @@
 
 import ast
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from core import events
+from core.extensions import db
+from plugins.learning.models import Course, TrainingRecord
 from plugins.onboarding import journeys
 from tests.plugins.onboarding.conftest import make_template, task, task_named
 
 
+def _course(code: str, title: str = "Course") -> Course:
+    """A Learning course: events are recorded in the database, so their arguments are real rows."""
+    course = Course(code=code, title=title)
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
 def _report(person, course):
     """What Learning does when a training record is verified."""
-    events.fire(
-        "training_completed",
-        person.foundation_id,
-        person=person,
-        course=course,
-        record=SimpleNamespace(id=1, expires_on=None),
-    )
+    record = TrainingRecord(foundation_id=person.foundation_id, person_id=person.id, course_id=course.id,
+                            completed_on=course.created_at.date(), source="manual")
+    db.session.add(record)
+    db.session.flush()
+    events.fire("training_completed", person.foundation_id, person=person, course=course, record=record)
     events.commit()
 
 
@@ -43,7 +50,7 @@ def course_journey(db, org, clock):
 
 def test_a_reported_course_completes_the_matching_task(db, org, course_journey):
     journey = course_journey
-    _report(org.newcomer, SimpleNamespace(id=77, code="avg", title="Privacy"))
+    _report(org.newcomer, _course("avg", "Privacy"))
     db.session.expire_all()
     assert task_named(journey, "E-learning AVG").status == "done"  # even before "Intro": it happened
     assert task_named(journey, "BHV").status == "open"
@@ -51,16 +58,17 @@ def test_a_reported_course_completes_the_matching_task(db, org, course_journey):
 
 def test_a_course_can_be_named_by_its_id(db, org, course_journey):
     journey = course_journey
-    task_named(journey, "BHV").config = {"course_code": "42"}
+    course = _course("BHV-2026")
+    task_named(journey, "BHV").config = {"course_code": str(course.id)}
     db.session.commit()
-    _report(org.newcomer, SimpleNamespace(id=42, code="BHV-2026"))
+    _report(org.newcomer, course)
     db.session.expire_all()
     assert task_named(journey, "BHV").status == "done"
 
 
 def test_another_persons_course_changes_nothing(db, org, course_journey):
     journey = course_journey
-    _report(org.buddy, SimpleNamespace(id=77, code="AVG"))
+    _report(org.buddy, _course("AVG"))
     db.session.expire_all()
     assert task_named(journey, "E-learning AVG").status == "open"
 
@@ -70,7 +78,7 @@ def test_the_last_course_completes_the_journey(db, org, course_journey):
     journeys.complete_task(task_named(journey, "Intro"), org.newcomer)
     db.session.commit()
     for code in ("AVG", "BHV"):
-        _report(org.newcomer, SimpleNamespace(id=1, code=code))
+        _report(org.newcomer, _course(code))
     db.session.expire_all()
     assert journey.status == "completed"
 
