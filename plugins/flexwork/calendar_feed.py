@@ -4,6 +4,7 @@ to through a secret address (calendar apps cannot sign in); the routes are in vi
 and views/public.py."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -99,18 +100,25 @@ def feed_response(person: Person) -> Response:
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'attachment; filename="work-pattern.ics"'})
 
 
-def feed_key_of(person_id: int) -> str | None:
-    return db.session.scalar(select(FeedKey.key).where(FeedKey.person_id == person_id))
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def renew_feed_key(person: Person) -> None:
-    """A new secret subscription address for the person; an earlier address stops working."""
+def has_feed_key(person_id: int) -> bool:
+    return db.session.scalar(select(FeedKey.id).where(FeedKey.person_id == person_id)) is not None
+
+
+def renew_feed_key(person: Person) -> str:
+    """A new secret subscription address for the person; an earlier address stops working. Returns
+    the secret, to show once: only its hash is kept."""
+    key = secrets.token_urlsafe(32)
     db.session.execute(delete(FeedKey).where(FeedKey.person_id == person.id))
-    db.session.add(FeedKey(foundation_id=person.foundation_id, person_id=person.id,
-                           key=secrets.token_urlsafe(32), created_at=clock.utcnow()))
+    db.session.add(FeedKey(foundation_id=person.foundation_id, person_id=person.id, key_hash=key_hash(key),
+                           created_at=clock.utcnow()))
+    return key
 
 
 def owner_of_key(key: str) -> Person | None:
     """Whose feed the secret address opens, whatever foundation: the visitor is not signed in."""
-    row = db.session.scalar(select(FeedKey).where(FeedKey.key == key).execution_options(all_tenants=True))
+    row = db.session.scalar(select(FeedKey).where(FeedKey.key_hash == key_hash(key)).execution_options(all_tenants=True))
     return db.session.get(Person, row.person_id, execution_options={"all_tenants": True}) if row else None

@@ -96,7 +96,7 @@ class PatternMixin:
         for row in self.blocks:
             form = row.form
             filled = [f for f in (form.start, form.end) if f.data is not None]
-            if form.start.errors or form.end.errors:
+            if any(f.errors for f in (form.day, form.start, form.end, form.place)):  # e.g. a day that is no choice
                 ok = False
             elif form.day.data in ("", None) and filled:
                 form.day.errors.append(_("Choose a day for this block."))

@@ -208,10 +208,11 @@ class Swap(TenantScoped, db.Model):
 
 
 class FeedKey(TenantScoped, db.Model):
-    """The secret in a person's calendar-subscription address; making a new one ends the old."""
+    """The secret in a person's calendar-subscription address; making a new one ends the old. Only
+    its SHA-256 is stored, as of every other token."""
 
     __tablename__ = "flexwork_feed_key"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)

@@ -25,6 +25,7 @@ from core.api import (
 from plugins.learning.catalogue import visible_to
 from plugins.learning.models import Course, TrainingRecord
 from plugins.learning.records import create_record
+from plugins.learning.vocabulary import FIRST_DATE, LAST_DATE, MAX_SCORE
 
 LAYOUT = CsvLayout(
     columns=("email", "employee_number", "course_code", "completed_on", "expires_on", "score"),
@@ -74,6 +75,11 @@ def _check_row(row: ImportRow, lookups: _Lookups, today: date) -> None:
             values[column] = parse_date(cells.get(column, ""))
         except ValueError:
             row.add_error(column, _("Use a date like 2025-03-31 or 31-03-2025."))
+            continue
+        latest = LAST_DATE if column == "expires_on" else date.max  # a later completion "lies in the future"
+        if values[column] is not None and not FIRST_DATE <= values[column] <= latest:
+            row.add_error(column, _("Use a date between %(first)d and %(last)d.", first=FIRST_DATE.year, last=LAST_DATE.year))
+            del values[column]
     if "completed_on" in values and values["completed_on"] is None:
         row.add_error("completed_on", _("Fill in the completion date."))
     completed, expires = values.get("completed_on"), values.get("expires_on")
@@ -87,6 +93,9 @@ def _check_row(row: ImportRow, lookups: _Lookups, today: date) -> None:
             raise InvalidOperation
     except InvalidOperation:
         row.add_error("score", _("Use a number, like 8 or 7,5."))
+    else:
+        if values["score"] is not None and not 0 <= values["score"] <= MAX_SCORE:
+            row.add_error("score", _("Use a score between 0 and %(max)d.", max=MAX_SCORE))
 
 
 def _check_duplicates(rows: list[ImportRow], existing: set) -> None:

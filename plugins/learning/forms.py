@@ -23,9 +23,12 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from core.api import PERSON_TYPES, choices, optional_id
 from core.api import DecimalCommaField as NumberField  # a decimal box taking a comma or a point
-from plugins.learning.vocabulary import ATTENDANCE, FORMATS, RESULTS, STATUSES, UNITS
+from plugins.learning.vocabulary import ATTENDANCE, FORMATS, MAX_SCORE, RESULTS, STATUSES, UNITS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+# Upper bounds of the numbers people type: well above any real course, and within their columns
+# (a larger number would not fit the database).
+MAX_HOURS, MAX_COST, MAX_POINTS = 1000, 1_000_000, 10_000
 
 
 class ActionForm(FlaskForm):
@@ -61,14 +64,14 @@ class CourseForm(FlaskForm):
                                 description=_l("Markdown: **bold**, *italic*, lists, links."))
     category = StringField(_l("Category"), validators=[Optional(), Length(max=100)])
     format = SelectField(_l("Format"), choices=choices(FORMATS.items()))
-    duration_hours = NumberField(_l("Duration in hours"), places=2, validators=[Optional(), NumberRange(min=0)],
+    duration_hours = NumberField(_l("Duration in hours"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_HOURS)],
                                  render_kw={"type": "text", "inputmode": "decimal"})
     provider = StringField(_l("Provider"), validators=[Optional(), Length(max=200)])
-    cost = NumberField(_l("Cost in euros"), places=2, validators=[Optional(), NumberRange(min=0)],
+    cost = NumberField(_l("Cost in euros"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_COST)],
                        render_kw={"type": "text", "inputmode": "decimal"})
     register_id = SelectField(_l("Accredited by"), coerce=optional_id)
     accreditation_points = NumberField(_l("Accreditation points or hours"), places=2,
-                                       validators=[Optional(), NumberRange(min=0)],
+                                       validators=[Optional(), NumberRange(min=0, max=MAX_POINTS)],
                                        render_kw={"type": "text", "inputmode": "decimal"})
     validity_months = IntegerField(_l("Valid for (months)"), validators=[Optional(), NumberRange(min=1, max=240)],
                                    description=_l("Leave empty when the certificate does not expire."))
@@ -125,7 +128,7 @@ class AttendanceRowForm(Form):
     enrolment_id = HiddenField()
     attendance = SelectField(_l("Attendance"), choices=choices(ATTENDANCE.items(), _l("Not yet")))
     result = SelectField(_l("Result"), choices=choices(RESULTS.items(), _l("No result")))
-    score = NumberField(_l("Score"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)],
+    score = NumberField(_l("Score"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_SCORE)],
                         render_kw={"type": "text", "inputmode": "decimal"})
 
     def validate_result(self, field):
@@ -144,7 +147,7 @@ class RecordForm(FlaskForm):
                          description=_l("E-mail address or employee number. Leave empty for yourself."))
     course_id = SelectField(_l("Course"), coerce=optional_id, validators=[DataRequired()])
     completed_on = DateField(_l("Completed on"), validators=[DataRequired()])
-    score = NumberField(_l("Score"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)],
+    score = NumberField(_l("Score"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_SCORE)],
                         render_kw={"type": "text", "inputmode": "decimal"})
     evidence = FileField(_l("Certificate (PDF, JPEG or PNG)"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
@@ -167,7 +170,8 @@ class RegistrationForm(FlaskForm):
     cycle_start = DateField(_l("Cycle starts"), validators=[DataRequired()])
     cycle_end = DateField(_l("Cycle ends"), validators=[Optional()],
                           description=_l("Leave empty for the register's usual cycle."))
-    points_required = NumberField(_l("Points or hours required"), places=2, validators=[Optional(), NumberRange(min=0)],
+    points_required = NumberField(_l("Points or hours required"), places=2,
+                                  validators=[Optional(), NumberRange(min=0, max=MAX_POINTS)],
                                   description=_l("Leave empty for the register's usual number."),
                                   render_kw={"type": "text", "inputmode": "decimal"})
 
@@ -180,7 +184,8 @@ class RegisterForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     cycle_months = IntegerField(_l("Cycle in months"), default=60, validators=[DataRequired(), NumberRange(min=1, max=240)])
-    points_required = NumberField(_l("Points or hours per cycle"), places=2, validators=[DataRequired(), NumberRange(min=0)],
+    points_required = NumberField(_l("Points or hours per cycle"), places=2,
+                                  validators=[DataRequired(), NumberRange(min=0, max=MAX_POINTS)],
                                   render_kw={"type": "text", "inputmode": "decimal"})
     unit = SelectField(_l("Counted in"), choices=choices(UNITS.items()))
     group_wide = BooleanField(_l("Group-wide (every foundation sees it)"))

@@ -1,6 +1,8 @@
 """The words of the learning domain, with their labels."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
 from core.api import FileType
@@ -56,3 +58,9 @@ EVIDENCE_TYPES = (
     FileType("png", "PNG", ("png",), sniffed="png", content_type="image/png"),
 )
 EVIDENCE_MAX_MB = 10
+IMPORT_MAX_MB = 20  # a CSV file of old records
+
+# What a training record holds, however it arrives (a form, the CSV import, xAPI): a score of at
+# most this much, and dates within these years, where date arithmetic (expiry, grace) stays safe.
+MAX_SCORE = 1000
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)

@@ -17,7 +17,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from core.api import Person, clock, commit_and_fire, db
 from plugins.learning.catalogue import visible_to
 from plugins.learning.models import ApiToken, Course, XapiStatement
 from plugins.learning.records import create_record
+from plugins.learning.vocabulary import FIRST_DATE, MAX_SCORE
 
 VERSION = "1.0.3"
 VERBS = ("http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed")
@@ -33,6 +34,7 @@ TOKEN_PREFIX = "lrn_"
 MAX_STATEMENTS = 500
 # Properties the LRS sets itself: left out when comparing a replay with the stored statement.
 LRS_PROPERTIES = ("stored", "authority", "version")
+CENTS = Decimal("0.01")  # a record's score has two decimals
 
 
 class StatementRejected(ValueError):
@@ -135,19 +137,41 @@ def _completed_on(statement: dict, where: str) -> date:
     raw = statement.get("timestamp")
     if raw is None:
         return clock.today()
+    if not isinstance(raw, str):
+        raise StatementRejected(f"{where}: timestamp must be an ISO 8601 date-time string")
     try:
-        moment = datetime.fromisoformat(str(raw))
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        day = moment.astimezone(clock.ZONE).date()
     except ValueError:
         raise StatementRejected(f"{where}: timestamp is not an ISO 8601 date-time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(clock.ZONE)
-    if local.date() > clock.today():
+    except OverflowError:  # its zone offset pushes it past an end of the calendar
+        day = None
+    if day is not None and day > clock.today():
         raise StatementRejected(f"{where}: timestamp lies in the future")
-    return local.date()
+    if day is None or day < FIRST_DATE:
+        raise StatementRejected(f"{where}: timestamp must lie between {FIRST_DATE.isoformat()} and now")
+    return day
+
+
+def _number(score: dict, name: str, where: str) -> Decimal | None:
+    """``score[name]``: absent, or a JSON number (not a string, not true or false)."""
+    value = score.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StatementRejected(f"{where}: result.score.{name} must be a number")
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise StatementRejected(f"{where}: result.score.{name} must be a finite number")
+    return number
 
 
 def _score(statement: dict, where: str) -> Decimal | None:
+    """The record's score, from ``result.score``, checked by the xAPI rules: ``scaled`` within
+    [-1, 1], ``min`` below ``max``, ``raw`` between them; ``raw`` also within what a record
+    holds. ``raw`` is kept as it is, else ``scaled`` as a percentage."""
     result = statement.get("result")
     if result is None:
         return None
@@ -155,15 +179,23 @@ def _score(statement: dict, where: str) -> Decimal | None:
         raise StatementRejected(f"{where}: result must be an object")
     if result.get("success") is False:
         raise StatementRejected(f"{where}: result.success is false, which is not a completion")
-    score = result.get("score") or {}
-    try:
-        if "raw" in score:
-            return Decimal(str(score["raw"]))
-        if "scaled" in score:
-            return (Decimal(str(score["scaled"])) * 100).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError):
-        raise StatementRejected(f"{where}: result.score is not a number") from None
-    return None
+    score = result.get("score")
+    if score is None:
+        return None
+    if not isinstance(score, dict):
+        raise StatementRejected(f"{where}: result.score must be an object")
+    raw, scaled, low, high = (_number(score, name, where) for name in ("raw", "scaled", "min", "max"))
+    if scaled is not None and not -1 <= scaled <= 1:
+        raise StatementRejected(f"{where}: result.score.scaled must lie between -1 and 1")
+    if low is not None and high is not None and low >= high:
+        raise StatementRejected(f"{where}: result.score.min must be less than result.score.max")
+    if raw is not None and ((low is not None and raw < low) or (high is not None and raw > high)):
+        raise StatementRejected(f"{where}: result.score.raw must lie between result.score.min and max")
+    if raw is not None and abs(raw) > MAX_SCORE:
+        raise StatementRejected(f"{where}: result.score.raw must lie between -{MAX_SCORE} and {MAX_SCORE}")
+    if raw is not None:
+        return raw.quantize(CENTS)
+    return (scaled * 100).quantize(CENTS) if scaled is not None else None
 
 
 def parse(body, foundation_id: int) -> list[Accepted]:

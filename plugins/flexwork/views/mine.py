@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from core.api import clock, db, has_permission, permission_required
 from plugins.flexwork import access, queues, request_flow, wfw
 from plugins.flexwork.agreements import Terms, agreement_on, history, terms_of
-from plugins.flexwork.calendar_feed import feed_key_of
+from plugins.flexwork.calendar_feed import has_feed_key
 from plugins.flexwork.forms import RequestForm
 from plugins.flexwork.labour import check_pattern
 from plugins.flexwork.models import WEIGHTY_INTEREST_TITLES, FlexRequest, Swap
@@ -42,7 +42,7 @@ def index():
     waiting = queues.waiting_count(teams, current_user.id) if teams and has_permission(current_user, "flexwork.approve") else 0
     return render_template("flexwork/index.html", current=current, upcoming=upcoming, requests=requests, swaps=swaps,
                            today=today, mine=mine, managed=teams, waiting=waiting,
-                           feed_key=feed_key_of(current_user.id) if mine else None)
+                           has_feed=mine and has_feed_key(current_user.id))
 
 
 def _rules_note(form: RequestForm, today):

@@ -1,8 +1,7 @@
 """One's own work pattern as a calendar: the download, and making the secret subscription address."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
-from flask_babel import gettext as _
+from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from core.api import db, permission_required
@@ -19,8 +18,9 @@ def calendar_download():
 @bp.route("/calendar/key", methods=["POST"])
 @permission_required("flexwork.request")
 def calendar_key():
-    """Make (or renew) the secret subscription address; an earlier address stops working."""
-    renew_feed_key(current_user)
+    """Make (or renew) the secret subscription address; an earlier address stops working. The
+    address is shown on this answer only: only its hash is kept."""
+    key = renew_feed_key(current_user)
     db.session.commit()
-    flash(_("Your calendar address is ready. Earlier addresses no longer work."), "success")
-    return redirect(url_for("flexwork.index") + "#calendar")
+    return render_template("flexwork/calendar_key.html",
+                           feed_url=url_for("flexwork.calendar_feed", key=key, _external=True))

@@ -14,6 +14,9 @@ from plugins.flexwork.coverage import gap_cells
 from plugins.flexwork.team_data import monday_of, team_week
 from plugins.flexwork.views import bp
 
+# The weeks one may page to: within these years the week and its neighbours stay in the calendar.
+FIRST_WEEK, LAST_WEEK = date(1900, 1, 1), date(2199, 12, 31)
+
 
 @bp.route("/teams")
 @permission_required("flexwork.view_team")
@@ -25,16 +28,20 @@ def teams():
 
 
 def _week_start(text: str | None) -> date:
-    """``?week=2026-W48`` (an ISO week) or any date in the week; this week otherwise."""
-    if text:
-        try:
-            if "-W" in text:
-                year, week = text.split("-W")
-                return date.fromisocalendar(int(year), int(week), 1)
-            return monday_of(date.fromisoformat(text))
-        except ValueError:
-            pass
-    return monday_of(clock.today())
+    """``?week=2026-W48`` (an ISO week) or any date in the week, within the years one can page
+    through; this week otherwise."""
+    try:
+        monday = _monday_named(text) if text else None
+    except ValueError:
+        monday = None
+    return monday if monday is not None and FIRST_WEEK <= monday <= LAST_WEEK else monday_of(clock.today())
+
+
+def _monday_named(text: str) -> date:
+    if "-W" in text:
+        year, week = text.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    return monday_of(date.fromisoformat(text))
 
 
 def iso_week(day: date) -> str:

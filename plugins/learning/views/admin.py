@@ -2,13 +2,14 @@
 registrations."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.api import (
+    accepts_files,
     clock,
     db,
     discard_pending_file,
@@ -24,7 +25,7 @@ from plugins.learning.forms import ActionForm, ImportForm, RegisterForm, TokenFo
 from plugins.learning.models import ApiToken, Register
 from plugins.learning.views import bp
 from plugins.learning.views.common import foundation_id
-from plugins.learning.vocabulary import UNITS
+from plugins.learning.vocabulary import IMPORT_MAX_MB, UNITS
 
 IMPORT_KEY = "learning_import"  # the session holds the pending file's name and foundation
 
@@ -83,16 +84,21 @@ def _forget() -> None:
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("learning.manage")
+@accepts_files(IMPORT_MAX_MB)
 def import_records():
     """Upload: every row is checked (a dry run) and shown; nothing is stored until confirmed."""
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        content = form.file.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
-        result = csv_records.check(foundation_id(), content, clock.today())
-        _forget()
-        if result.ok:
-            session[IMPORT_KEY] = {"token": save_pending_file(content), "foundation_id": foundation_id()}
+        limit = IMPORT_MAX_MB * 1024 * 1024
+        content = form.file.data.read(limit + 1)
+        if len(content) > limit:
+            form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=IMPORT_MAX_MB))
+        else:
+            result = csv_records.check(foundation_id(), content, clock.today())
+            _forget()
+            if result.ok:
+                session[IMPORT_KEY] = {"token": save_pending_file(content), "foundation_id": foundation_id()}
     return render_template("learning/import.html", form=form, result=result, confirm_form=ActionForm(),
                            columns=csv_records.COLUMNS)
 

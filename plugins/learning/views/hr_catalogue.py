@@ -13,12 +13,15 @@ from plugins.learning.models import Course, LearningPath, PathStep
 from plugins.learning.views import bp
 from plugins.learning.views.common import foundation_id, may_edit
 
+# The form's fields that are the course's own columns. ``group_wide`` is not one of them: it
+# decides ``foundation_id`` (and is a read-only property of the course).
+COURSE_FIELDS = ("code", "title", "description", "category", "format", "duration_hours", "provider", "cost", "register_id",
+                 "accreditation_points", "validity_months", "grace_days", "needs_approval", "xapi_activity_id", "active")
+
 
 def _course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course)
     form.register_id.choices = choices(((r.id, r.name) for r in catalogue.registers(foundation_id())), _("Not accredited"))
-    if course is not None and request.method == "GET":
-        form.group_wide.data = course.group_wide
     if not has_permission(current_user, "learning.manage_group"):
         del form.group_wide
     return form
@@ -45,6 +48,17 @@ def _unique_course_problems(form: CourseForm, course: Course | None, owner: int 
     return ok
 
 
+def _fill_course(course: Course, form: CourseForm, owner: int | None) -> None:
+    for name in COURSE_FIELDS:
+        setattr(course, name, form[name].data)
+    course.foundation_id = owner
+    course.code = course.code.strip()
+    for name in ("description", "category", "provider"):  # a field left out of the post is empty text, not NULL
+        setattr(course, name, getattr(course, name) or "")
+    course.xapi_activity_id = (course.xapi_activity_id or "").strip() or None
+    course.grace_days = course.grace_days or 0
+
+
 def _save_course(course: Course | None):
     if course is not None and not may_edit(course):
         abort(403)
@@ -55,11 +69,7 @@ def _save_course(course: Course | None):
         if _unique_course_problems(form, course, owner):
             created = course is None
             course = course or Course()
-            form.populate_obj(course)
-            course.foundation_id = owner
-            course.code = course.code.strip()
-            course.xapi_activity_id = (course.xapi_activity_id or "").strip() or None
-            course.grace_days = course.grace_days or 0
+            _fill_course(course, form, owner)
             if created:
                 db.session.add(course)
             db.session.flush()

@@ -1,7 +1,7 @@
 """HR plans sessions and enrols groups in them."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,10 +18,18 @@ from plugins.learning.views.common import foundation_id, person_by_reference, se
 GROUP_LIMIT = 500  # people per group enrolment
 
 
+def _session_data(session: CourseSession | None) -> dict | None:
+    """The form's starting values. Not ``obj=session``: the session's ``trainer`` is a person, the
+    form's is the text that names one, and a post without the field would pass the person on."""
+    if session is None:
+        return None
+    return {"starts_at": session.starts_at, "ends_at": session.ends_at, "location": session.location,
+            "online_url": session.online_url, "capacity": session.capacity, "cancelled": session.cancelled,
+            "trainer": session.trainer.email if session.trainer is not None else ""}
+
+
 def _save_session(course: Course, session: CourseSession | None):
-    form = SessionForm(obj=session)
-    if session is not None and request.method == "GET" and session.trainer is not None:
-        form.trainer.data = session.trainer.email
+    form = SessionForm(data=_session_data(session))
     if form.validate_on_submit():
         trainer = person_by_reference(foundation_id(), form.trainer.data)
         if form.trainer.data and trainer is None:

@@ -10,6 +10,7 @@ from core.api import (
     Foundation,
     Person,
     UploadRefused,
+    accepts_files,
     choices,
     clock,
     commit_and_fire,
@@ -24,7 +25,7 @@ from plugins.learning.models import Course
 from plugins.learning.records import create_record, record_or_404
 from plugins.learning.views import bp
 from plugins.learning.views.common import foundation_id, is_admin, person_by_reference
-from plugins.learning.vocabulary import RECORD_STATUSES, SOURCES
+from plugins.learning.vocabulary import EVIDENCE_MAX_MB, RECORD_STATUSES, SOURCES
 
 
 @bp.route("/records/<int:record_id>")
@@ -37,6 +38,7 @@ def record(record_id: int):
 
 @bp.route("/records/new", methods=["GET", "POST"])
 @permission_required("learning.enrol")
+@accepts_files(EVIDENCE_MAX_MB)
 def new_record():
     """An employee's record of an (external) course waits for HR; HR's own entry is verified."""
     fid = foundation_id()

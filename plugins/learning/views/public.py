@@ -14,9 +14,11 @@ from plugins.learning.views import bp
 
 
 @bp.route("/calendar/<token>.ics")
+@public_view
 def calendar_feed(token: str):
-    """Read by calendar programs without a sign-in: the secret in the address is the key. The
-    person's foundation must have learning on."""
+    """Read by calendar programs without a sign-in: the secret in the address is the key, whoever
+    opens it (a browser signed in to another foundation too). The person's foundation must have
+    learning on."""
     row = db.session.execute(
         select(FeedToken, Person).join(Person, Person.id == FeedToken.person_id)
         .where(FeedToken.token_hash == token_hash(token)).execution_options(all_tenants=True)

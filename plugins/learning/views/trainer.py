@@ -31,27 +31,52 @@ def attendance(session_id: int):
         .options(joinedload(Enrolment.person)).order_by(Person.last_name, Person.first_name, Enrolment.id)
     ))
     started = session.starts_at <= clock.local_now()
-    form = AttendanceForm()
     if request.method == "GET":
-        for enrolment in roster:
-            form.rows.append_entry({"enrolment_id": enrolment.id, "attendance": enrolment.attendance or "",
-                                    "result": enrolment.result or "", "score": enrolment.score})
-    elif not started:
+        return _attendance_page(session, _roster_form(roster), roster, started)
+    form = AttendanceForm()
+    if not started:
         flash(_("Attendance can be registered once the session has started."), "error")
-    elif form.validate_on_submit():
-        by_id = {e.id: e for e in roster}
-        rows = [(by_id.get(int(row.enrolment_id.data or 0)), row) for row in form.rows]
-        if any(enrolment is None for enrolment, _row in rows):
-            abort(400)
-        for enrolment, row in rows:
-            _register(session, enrolment, row.attendance.data or None, row.result.data or None, row.score.data)
-        record_audit("learning.attendance_registered", session, foundation_id=session.foundation_id,
-                     details={"rows": len(rows)})
-        commit_and_fire()
-        flash(_("Attendance is saved."), "success")
-        return redirect(url_for("learning.attendance", session_id=session.id))
+        return _attendance_page(session, form, roster, started)
+    enrolments = _posted_enrolments(form, roster)
+    if enrolments is None:
+        flash(_("The list of participants has changed since this page was opened; nothing is saved. "
+                "Check the list and save again."), "error")
+        return _attendance_page(session, _roster_form(roster), roster, started, 400)
+    if not form.validate_on_submit():
+        return _attendance_page(session, form, roster, started)
+    for enrolment, row in zip(enrolments, form.rows, strict=True):
+        _register(session, enrolment, row.attendance.data or None, row.result.data or None, row.score.data)
+    record_audit("learning.attendance_registered", session, foundation_id=session.foundation_id,
+                 details={"rows": len(enrolments)})
+    commit_and_fire()
+    flash(_("Attendance is saved."), "success")
+    return redirect(url_for("learning.attendance", session_id=session.id))
+
+
+def _attendance_page(session: CourseSession, form: AttendanceForm, roster: list[Enrolment], started: bool,
+                     status: int = 200):
     entries = list(zip(form.rows, roster, strict=True)) if len(form.rows) == len(roster) else []
-    return render_template("learning/attendance.html", session=session, form=form, entries=entries, started=started)
+    return render_template("learning/attendance.html", session=session, form=form, entries=entries,
+                           started=started), status
+
+
+def _roster_form(roster: list[Enrolment]) -> AttendanceForm:
+    """The form as the roster stands, one row per enrolled person."""
+    form = AttendanceForm(formdata=None)
+    for enrolment in roster:
+        form.rows.append_entry({"enrolment_id": enrolment.id, "attendance": enrolment.attendance or "",
+                                "result": enrolment.result or "", "score": enrolment.score})
+    return form
+
+
+def _posted_enrolments(form: AttendanceForm, roster: list[Enrolment]) -> list[Enrolment] | None:
+    """The enrolments the posted rows are about, in their order; None when a row names nobody on
+    the roster (someone cancelled meanwhile, or the form was tampered with) or names someone twice."""
+    by_id = {str(enrolment.id): enrolment for enrolment in roster}
+    found = [by_id.get((row.enrolment_id.data or "").strip()) for row in form.rows]
+    if None in found or len({enrolment.id for enrolment in found}) != len(found):
+        return None
+    return found
 
 
 def _register(session: CourseSession, enrolment: Enrolment, attendance: str | None, result: str | None, score) -> None:

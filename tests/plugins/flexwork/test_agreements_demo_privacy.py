@@ -83,7 +83,7 @@ def test_privacy_export_and_erase(app, org, db):
                                   clock.today())
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
                         week_start=date(2027, 1, 4), requester_day=1, partner_day=4, state="proposed"))
-    db.session.add(FeedKey(foundation_id=org.foundation.id, person_id=org.bert.id, key="k" * 40))
+    db.session.add(FeedKey(foundation_id=org.foundation.id, person_id=org.bert.id, key_hash="k" * 64))
     request_flow.approve(request, org.manager)
     db.session.commit()
     exported = plugin_manager(app).call_one("flexwork", "privacy_export", person=org.bert)[0]

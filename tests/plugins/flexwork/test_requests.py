@@ -72,6 +72,9 @@ def test_late_request_and_short_service_are_warnings_not_errors(client, login, o
     (WED_THU_FRI, {"kind": "temporary"}, "end_date"),  # temporary without an end
     (WED_THU_FRI, {"start_date": "2001-01-01"}, "start_date"),  # start in the past
     (WED_THU_FRI, {"flex_hours": "30"}, "flex_hours"),  # more flexible than contract hours
+    ([("abc", "08:00", "12:00")], {}, "blocks-0-day"),  # a day that is no choice (was a server error)
+    ([("7", "08:00", "12:00")], {}, "blocks-0-day"),
+    ([(0, "08:00", "12:00", "moon")], {}, "blocks-0-place"),  # a place that is no choice
 ])
 def test_bad_input_gives_field_errors_and_saves_nothing(client, login, org, db, rows, fields, field_id):
     login(org.bert)

@@ -1,8 +1,10 @@
 """Coverage rules editor, team week view, HR recording agreements, the iCalendar feed."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -140,20 +142,55 @@ def test_icalendar_ends_an_agreement_and_marks_swaps(client, login, org, db):
     assert [e.decoded("DTSTART").date() for e in taken] == [monday + timedelta(days=4)]
 
 
+def _new_feed_path(client) -> str:
+    """Make a subscription address: shown once, on the answer."""
+    page = client.post("/flexwork/calendar/key").get_data(as_text=True)
+    return page.split('id="feed-url"')[1].split('value="', 1)[1].split('"')[0].split("localhost", 1)[-1]
+
+
 def test_calendar_subscription_address(client, login, org, app, db):
     login(org.anna)
-    client.post("/flexwork/calendar/key")
-    key = db.session.scalar(select(FeedKey.key))
+    path = _new_feed_path(client)
+    key = path.removeprefix("/flexwork/calendar/").removesuffix(".ics")
+    page = client.get("/flexwork/").get_data(as_text=True)
+    assert key not in page and 'data-testid="has-feed"' in page  # shown only once
     client.post("/auth/logout")
-    assert _calendar(client.get(f"/flexwork/calendar/{key}.ics")).walk("VEVENT")
+    assert _calendar(client.get(path)).walk("VEVENT")
     assert client.get("/flexwork/calendar/wrong.ics").status_code == 404
     login(org.anna)
-    client.post("/flexwork/calendar/key")  # a new address ends the old one
+    newer = _new_feed_path(client)  # a new address ends the old one
     client.post("/auth/logout")
-    assert client.get(f"/flexwork/calendar/{key}.ics").status_code == 404
-    key = db.session.scalar(select(FeedKey.key))
+    assert client.get(path).status_code == 404 and client.get(newer).status_code == 200
     disable(plugin_manager(app), org.foundation, "flexwork")
-    assert client.get(f"/flexwork/calendar/{key}.ics").status_code == 404
+    assert client.get(newer).status_code == 404
+
+
+def test_the_database_holds_only_the_hash_of_a_subscription_key(client, login, org, db):
+    """Regression (issue 12, item 9): the key was stored as it is, unlike every other token."""
+    login(org.anna)
+    key = _new_feed_path(client).removeprefix("/flexwork/calendar/").removesuffix(".ics")
+    [stored] = db.session.scalars(select(FeedKey.key_hash)).all()
+    assert stored == hashlib.sha256(key.encode()).hexdigest() and key not in stored
+
+
+def test_the_feed_opens_in_a_browser_signed_in_where_flexwork_is_off(client, login, make, org):
+    """The address is the credential: a browser signed in to a foundation without flexwork (the
+    gate of plugin pages) opens it too."""
+    login(org.anna)
+    path = _new_feed_path(client)
+    login(make.person(make.foundation("forensisch")))
+    assert client.get("/flexwork/").status_code == 404  # flexwork is off where this person works
+    assert _calendar(client.get(path)).walk("VEVENT")
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "1899-W52", "2200-W02", "2026-W99", "x-Wy", "2026-W10-W2"])
+def test_a_week_outside_the_calendar_shows_this_week(client, login, org, week):
+    """Regression: the first or last week of the calendar had no week before or after (500)."""
+    login(org.anna)
+    response = client.get(f"/flexwork/teams/{org.team.id}/week?week={week}")
+    this_week = monday_of(clock.today())
+    assert response.status_code == 200
+    assert f"week={(this_week + timedelta(days=7)).strftime('%G-W%V')}" in response.get_data(as_text=True)
 
 
 def test_hr_sets_the_foundations_working_time_rules(client, login, org, db):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 
 from core.api import clock
 from core.extensions import db
@@ -69,3 +70,46 @@ def records_of(person) -> list[TrainingRecord]:
 
 def noon(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(hour=12)
+
+
+class _FormValues(HTMLParser):
+    """The values of a page's form fields as a browser sends them back unchanged (ticked boxes
+    only, the selected option, the text of a textarea); the CSRF token left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and name != "csrf_token" and a.get("type") != "submit":
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.values[name] = ""
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = self.values[self._textarea]  # a browser drops the newline that opens a textarea
+            self.values[self._textarea] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def form_values(html: str) -> dict[str, str]:
+    parser = _FormValues()
+    parser.feed(html)
+    return parser.values

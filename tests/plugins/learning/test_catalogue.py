@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from core.models import AuditEvent
@@ -111,6 +112,59 @@ def test_group_wide_courses_need_the_group_permission(client, login, org, make, 
     login(admin)
     page = client.get(f"/learning/courses/{group.id}/edit")
     assert page.status_code == 200 and 'name="group_wide"' in page.get_data(as_text=True)
+
+
+COURSE_FORM = {"code": "MED", "title": "Medicatieveiligheid", "description": "", "category": "Zorg", "format": "e-learning",
+               "duration_hours": "1,5", "provider": "", "cost": "", "register_id": "", "accreditation_points": "",
+               "validity_months": "24", "grace_days": "0", "xapi_activity_id": "", "active": "y"}
+
+
+@pytest.mark.parametrize("role", ["group_admin", "hr_admin"])
+def test_a_course_is_made_and_saved_unchanged_by_the_group_admin_and_hr(client, login, org, make, db, role):
+    """Regression: the group administrator's form has ``group_wide``, which the course has only as
+    a read-only property; saving any course answered 500."""
+    login(make.person(org.foundation, role=role))
+    group_wide = {"group_wide": "y"} if role == "group_admin" else {}
+    assert client.post("/learning/courses/new", data={**COURSE_FORM, **group_wide}).status_code == 302
+    course = db.session.scalar(select(Course).where(Course.code == "MED"))
+    assert course.foundation_id == (None if role == "group_admin" else org.foundation.id)
+    assert course.group_wide is (role == "group_admin") and float(course.duration_hours) == 1.5
+
+    edit = f"/learning/courses/{course.id}/edit"
+    unchanged = support.form_values(client.get(edit).get_data(as_text=True))
+    assert ("group_wide" in unchanged) is (role == "group_admin")
+    assert client.post(edit, data=unchanged).status_code == 302
+    db.session.expire_all()
+    course = db.session.get(Course, course.id)
+    assert (course.title, course.group_wide, float(course.duration_hours)) == ("Medicatieveiligheid", role == "group_admin", 1.5)
+    assert client.post(edit, data={**unchanged, "title": "Medicatie"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).title == "Medicatie"
+
+
+def test_the_group_admin_makes_a_group_wide_course_a_foundations_own(client, login, org, make, db):
+    group = support.course(None, "AVG", "Privacy en AVG")
+    login(make.person(org.foundation, role="group_admin"))
+    form = {**COURSE_FORM, "code": "AVG", "title": "Privacy en AVG"}
+    assert client.post(f"/learning/courses/{group.id}/edit", data=form).status_code == 302  # group_wide unticked
+    db.session.expire_all()
+    assert db.session.get(Course, group.id).foundation_id == org.foundation.id
+
+
+def test_a_course_post_without_its_text_fields_saves_them_empty(client, login, org, db):
+    login(org.hr)
+    form = {k: v for k, v in COURSE_FORM.items() if k not in ("description", "category", "provider")}
+    assert client.post("/learning/courses/new", data=form).status_code == 302
+    course = db.session.scalar(select(Course))
+    assert (course.description, course.category, course.provider) == ("", "", "")
+
+
+@pytest.mark.parametrize("field", ["duration_hours", "cost", "accreditation_points"])
+def test_numbers_beyond_what_a_course_holds_are_field_errors(client, login, org, db, field):
+    login(org.hr)
+    response = client.post("/learning/courses/new", data={**COURSE_FORM, field: "100000000"})
+    assert response.status_code == 200 and "Number must be between" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Course)) is None
 
 
 def test_learning_paths_show_progress(client, login, org, db):

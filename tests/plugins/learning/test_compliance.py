@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -104,6 +104,49 @@ def test_xlsx_export_is_coloured_and_complete(client, login, org, setup, tmp_pat
     assert sheet.cell(mila_row, 5).fill.fgColor.rgb.endswith("FFF3CD")
     assert sheet.cell(mila_row, 6).value.date() == clock.today() + timedelta(days=21)  # a date, not text
     assert sheet.cell(mila_row, 7).value == "Overdue"
+
+
+@pytest.fixture
+def hostile(org, setup, make, db):
+    """A person, team, job title and requirement whose names a spreadsheet would run as formulas."""
+    bhv = setup[0]
+    team = make.team(org.foundation, "+31 Kliniek")
+    person = make.person(org.foundation, team, first_name="=HYPERLINK(\"https://evil.example\")", last_name="@Bad",
+                         employee_number="-42", job_title="=1+1", locale="en")
+    support.record(person, bhv, clock.today() - timedelta(days=10))
+    support.requirement(org.foundation, [bhv], "=SUM(A1:A9)")
+    return person
+
+
+def test_csv_export_writes_formula_like_names_as_text(client, login, org, hostile):
+    """Regression (issue 12, item 3): names starting with = + - @ come out with a leading
+    apostrophe, which spreadsheets show as text."""
+    login(org.hr)
+    text = client.get("/learning/compliance/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert "'=SUM(A1:A9)" in rows[0] and "'=SUM(A1:A9): valid until" in rows[0]
+    row = next(r for r in rows if "evil.example" in r[0])
+    assert row[:4] == ["'=HYPERLINK(\"https://evil.example\") @Bad", "'-42", "'+31 Kliniek", "'=1+1"]
+    assert not [cell for r in rows for cell in r if cell[:1] in ("=", "+", "-", "@")]
+
+
+def test_xlsx_export_has_no_formula_and_real_dates(client, login, org, hostile, tmp_path):
+    """Regression (issue 12, item 3): the workbook held live formula cells. Now text is text (with
+    the apostrophe, so it stays text when saved as CSV) and dates are dates."""
+    login(org.hr)
+    path = tmp_path / "matrix.xlsx"
+    path.write_bytes(client.get("/learning/compliance/export.xlsx").data)
+    sheet = load_workbook(path).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert cells and not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    row = next(r for r in sheet.iter_rows() if "evil.example" in str(r[0].value))
+    assert [cell.value for cell in row[:4]] == ["'=HYPERLINK(\"https://evil.example\") @Bad", "'-42", "'+31 Kliniek", "'=1+1"]
+    assert all(cell.data_type == "s" for cell in row[:4])
+    valid_until = [cell for cell in row[4:] if isinstance(cell.value, datetime)]
+    assert valid_until and all(cell.is_date for cell in valid_until)
+    data = [cell for cell in cells if cell.row > 1]  # below the header, whose titles are text cells too
+    assert not [cell.value for cell in data if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@")]
+    assert {cell.data_type for cell in sheet[1] if cell.value} == {"s"}
 
 
 def test_forecast_lists_who_becomes_overdue(client, login, org, setup):

@@ -254,6 +254,53 @@ def test_a_result_needs_presence(client, login, org, db):
     assert support.records_of(org.employee) == []
 
 
+@pytest.mark.parametrize("enrolment_id", ["abc", "1.5", "", "{other}", "{mine},{mine}"])
+def test_attendance_rows_that_name_nobody_on_the_roster_save_nothing(client, login, org, make, db, enrolment_id):
+    """Regression: a non-integer ``rows-N-enrolment_id`` answered 500. A row that names nobody on
+    the roster (tampered with, or someone cancelled meanwhile), or the same person twice, is a
+    clear 400 with the roster shown again."""
+    course = support.course()
+    session = support.session(org.foundation, course, days=-2)
+    mine = Enrolment(foundation_id=org.foundation.id, session_id=session.id, person_id=org.employee.id, status="enrolled")
+    elsewhere = support.session(org.foundation, course, days=-3)
+    other = Enrolment(foundation_id=org.foundation.id, session_id=elsewhere.id, person_id=org.colleague.id,
+                      status="enrolled")
+    db.session.add_all([mine, other])
+    db.session.commit()
+    login(org.hr)
+    ids = enrolment_id.format(mine=mine.id, other=other.id).split(",")
+    data = {}
+    for n, value in enumerate(ids):
+        data.update({f"rows-{n}-enrolment_id": value, f"rows-{n}-attendance": "present", f"rows-{n}-result": "passed"})
+    response = client.post(f"/learning/sessions/{session.id}/attendance", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The list of participants has changed since this page was opened; nothing is saved." in html
+    assert f'data-person="{org.employee.email}"' in html  # the roster as it stands, to fill in again
+    assert support.records_of(org.employee) == [] and support.records_of(org.colleague) == []
+    assert support.enrolment_of(org.employee, session).attendance is None
+
+
+def test_a_session_post_without_the_trainer_keeps_the_trainer(client, login, org, make, db):
+    """Regression: a post without the ``trainer`` field passed the session's trainer (a person,
+    not the text naming one) to the look-up and answered 500. A field left out keeps its value,
+    as every other field of the form does."""
+    trainer = make.person(org.foundation, org.team)
+    session = support.session(org.foundation, support.course(), trainer=trainer)
+    login(org.hr)
+    assert f'value="{trainer.email}"' in client.get(f"/learning/sessions/{session.id}/edit").get_data(as_text=True)
+    form = {"starts_at": session.starts_at.strftime("%Y-%m-%dT%H:%M"), "ends_at": session.ends_at.strftime("%Y-%m-%dT%H:%M"),
+            "location": "Zwolle", "capacity": "2"}
+    assert client.post(f"/learning/sessions/{session.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(CourseSession, session.id)
+    assert (changed.location, changed.trainer_id) == ("Zwolle", trainer.id)
+    assert client.post(f"/learning/sessions/{session.id}/edit", data={**form, "trainer": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CourseSession, session.id).trainer_id is None  # emptied on purpose: no trainer
+    assert f'value="{trainer.email}"' not in client.get(f"/learning/sessions/{session.id}/edit").get_data(as_text=True)
+
+
 def test_session_icalendar(client, login, org):
     session = support.session(org.foundation, support.course(title="BHV herhaling"))
     login(org.employee)
@@ -289,6 +336,21 @@ def test_personal_calendar_feed_by_secret_address(app, client, login, org):
     disable(plugin_manager(app), org.foundation, "learning")
     client.post("/auth/logout")
     assert client.get(path).status_code == 404  # learning switched off for the person's foundation
+
+
+def test_the_feed_opens_in_a_browser_signed_in_where_learning_is_off(client, login, make, org):
+    """The address is the credential: a browser signed in to a foundation without learning (the
+    gate of plugin pages) opens it too."""
+    session = support.session(org.foundation, support.course(title="BLS"))
+    login(org.employee)
+    _enrol(client, session)
+    html = client.post("/learning/calendar").get_data(as_text=True)
+    path = html.split('data-testid="feed-url">')[1].split("<")[0].split("localhost", 1)[-1]
+    login(make.person(make.foundation("forensisch")))
+    assert client.get("/learning/").status_code == 404  # learning is off where this person works
+    response = client.get(path)
+    assert response.status_code == 200
+    assert [str(e["summary"]) for e in Calendar.from_ical(response.data).walk("VEVENT")] == ["BLS"]
 
 
 def test_sessions_of_another_foundation_are_not_found(client, login, org):

@@ -68,6 +68,38 @@ def test_row_errors_name_rows_and_nothing_is_imported(client, login, org, db, ma
     assert _count(db) == 1
 
 
+def test_dates_and_scores_beyond_what_a_record_holds_are_row_errors(client, login, org, db):
+    """Regression: an expiry of 9999-12-31 plus the grace period, or a score beyond the column,
+    failed only when confirming, with a server error."""
+    support.course(code="BHV", grace_days=30)
+    login(org.hr)
+    text = ("email,course_code,completed_on,expires_on,score\n"
+            f"{org.employee.email},BHV,2025-01-31,9999-12-31,\n"
+            f"{org.employee.email},BHV,0001-01-01,,\n"
+            f"{org.employee.email},BHV,2025-02-28,,1e30\n"
+            f"{org.employee.email},BHV,2025-03-31,,-1\n"
+            f"{org.employee.email},BHV,2025-04-30,,sNaN\n")
+    html = _upload(client, text).get_data(as_text=True)
+    assert "Nothing was imported" in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    expected = [("2", "Use a date between 1900 and 2199"), ("3", "Use a date between 1900 and 2199"),
+                ("4", "Use a score between 0 and 1000"), ("5", "Use a score between 0 and 1000"), ("6", "Use a number")]
+    for number, message in expected:
+        assert f"<td>{number}</td>" in rows and message in rows, (number, message)
+    assert client.post("/learning/import/confirm").status_code == 302  # nothing pending
+    assert _count(db) == 0
+
+
+def test_a_file_larger_than_a_form_is_taken(client, login, org, db):
+    """The import takes files beyond the site's limit for a form's body (``accepts_files``)."""
+    support.course(code="BHV")
+    login(org.hr)
+    line = f"{org.employee.email},BHV,2025-01-31,\n"
+    padding = "\n" * (2 * 1024 * 1024)  # blank lines are skipped
+    response = _upload(client, "email,course_code,completed_on,score\n" + line + padding)
+    assert response.status_code == 200 and "1 record is ready to import." in response.get_data(as_text=True)
+
+
 def test_file_problems(client, login, org, db):
     login(org.hr)
     assert "Unknown columns: colour" in _upload(client, "email,course_code,completed_on,colour\n").get_data(as_text=True)

@@ -119,6 +119,15 @@ def test_uploads_are_checked_like_onboarding(client, login, org, app):
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
 
 
+def test_a_certificate_larger_than_a_form_is_taken(client, login, org):
+    """Evidence may be larger than the site's limit for a form's body (``accepts_files``)."""
+    course = support.course()
+    login(org.employee)
+    assert _post_record(client, course, "scan.pdf", PDF + b"0" * (3 * 1024 * 1024)).status_code == 302
+    [record] = support.records_of(org.employee)
+    assert record.evidence_stored and record.evidence_name == "scan.pdf"
+
+
 def test_evidence_is_served_only_to_the_person_their_manager_and_hr(client, login, org, make):
     course = support.course()
     login(org.employee)

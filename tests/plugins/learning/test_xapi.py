@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import uuid
 
 import pytest
@@ -13,7 +14,7 @@ from core.models import AuditEvent
 from core.plugin_switch import disable
 from core.plugins import plugin_manager
 from plugins.learning.models import ApiToken, TrainingRecord, XapiStatement
-from plugins.learning.xapi import create_token
+from plugins.learning.xapi import StatementRejected, create_token, parse
 from tests.plugins.learning import support
 
 URL = "/learning/xapi/statements"
@@ -94,14 +95,74 @@ def test_an_array_is_all_or_nothing(client, org, lrs, db):
     ({"timestamp": "2999-01-01T00:00:00Z"}, "in the future"),
     ({"id": "not-a-uuid"}, "id is not a UUID"),
     ({"result": {"success": False}}, "result.success is false"),
-    ({"result": {"score": {"raw": "lots"}}}, "result.score is not a number"),
+    ({"result": {"score": {"raw": "lots"}}}, "result.score.raw must be a number"),
+    # wrong JSON types where an object, a string or a number belongs
+    ({"actor": "mailto:someone@example.test"}, "actor.mbox"),
+    ({"actor": {"mbox": ["mailto:someone@example.test"]}}, "actor.mbox"),
+    ({"verb": {"id": [COMPLETED]}}, "verb must be one of"),
+    ({"verb": COMPLETED}, "verb must be one of"),
+    ({"object": [ACTIVITY]}, "object must be an Activity"),
+    ({"object": {"id": {"iri": ACTIVITY}}}, "object must be an Activity"),
+    ({"id": ["not", "a", "uuid"]}, "id is not a UUID"),
+    ({"id": {}}, "id is not a UUID"),
+    ({"timestamp": 20260110}, "timestamp must be an ISO 8601 date-time string"),
+    ({"timestamp": ["2026-01-10"]}, "timestamp must be an ISO 8601 date-time string"),
+    ({"result": "passed"}, "result must be an object"),
+    ({"result": {"score": "85"}}, "result.score must be an object"),
+    ({"result": {"score": [85]}}, "result.score must be an object"),
+    ({"result": {"score": {"raw": "85"}}}, "result.score.raw must be a number"),
+    ({"result": {"score": {"raw": True}}}, "result.score.raw must be a number"),
+    ({"result": {"score": {"scaled": {"value": 1}}}}, "result.score.scaled must be a number"),
+    # timestamps at the ends of the calendar, some pushed past them by their zone
+    ({"timestamp": "0001-01-01T00:00:00+14:00"}, "timestamp must lie between 1900-01-01 and now"),
+    ({"timestamp": "0001-01-01"}, "timestamp must lie between 1900-01-01 and now"),
+    ({"timestamp": "1899-12-31T12:00:00Z"}, "timestamp must lie between 1900-01-01 and now"),
+    ({"timestamp": "9999-12-31T23:59:59-14:00"}, "timestamp must lie between 1900-01-01 and now"),
+    ({"timestamp": "9999-12-31"}, "in the future"),
+    # scores outside the xAPI rules or beyond what a record holds
+    ({"result": {"score": {"scaled": 1.5}}}, "result.score.scaled must lie between -1 and 1"),
+    ({"result": {"score": {"scaled": -1e15}}}, "result.score.scaled must lie between -1 and 1"),
+    ({"result": {"score": {"raw": 120, "min": 0, "max": 100}}}, "result.score.raw must lie between result.score.min and max"),
+    ({"result": {"score": {"raw": -1, "min": 0}}}, "result.score.raw must lie between result.score.min and max"),
+    ({"result": {"score": {"raw": 5, "min": 10, "max": 5}}}, "result.score.min must be less than result.score.max"),
+    ({"result": {"score": {"raw": 1e15}}}, "result.score.raw must lie between -1000 and 1000"),
+    ({"result": {"score": {"raw": 1001}}}, "result.score.raw must lie between -1000 and 1000"),
 ])
 def test_bad_statements_are_refused_with_the_reason_and_store_nothing(client, org, lrs, db, change, reason):
     _course, secret = lrs
-    response = post(client, statement(org.employee, **change), secret)
+    response = post(client, {**statement(org.employee), **change}, secret)
     assert response.status_code == 400
     assert reason in response.get_json()["error"]
     assert _record_count(db) == 0
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e1000"])
+def test_a_score_that_is_no_finite_number_is_refused_and_nothing_stored(client, org, lrs, db, number):
+    """Regression: NaN was stored as a score. JSON's reader refuses these; the statement's own
+    check does too, for a body read any other way."""
+    _course, secret = lrs
+    body = json.dumps(statement(org.employee, result={"score": {"raw": 0}})).replace('"raw": 0', f'"raw": {number}')
+    response = client.post(URL, data=body, content_type="application/json",
+                           headers={"Authorization": f"Bearer {secret}", "X-Experience-API-Version": "1.0.3"})
+    assert response.status_code == 400 and response.get_json()["error"]
+    assert _record_count(db) == 0 and db.session.scalar(select(func.count(XapiStatement.id))) == 0
+    with pytest.raises(StatementRejected, match="result.score.raw must be a finite number"):
+        parse(statement(org.employee, result={"score": {"raw": json.loads(number)}}), org.foundation.id)
+
+
+def test_scores_within_the_rules_are_kept_to_two_decimals(client, org, lrs, db):
+    _course, secret = lrs
+    assert post(client, statement(org.employee, result={"score": {"raw": 7.456, "min": 0, "max": 10}}), secret).status_code == 200
+    assert post(client, statement(org.colleague, result={"score": {"scaled": -0.5}}), secret).status_code == 200
+    assert [float(r.score) for r in support.records_of(org.employee) + support.records_of(org.colleague)] == [7.46, -50.0]
+
+
+def test_a_browser_signed_in_where_learning_is_off_does_not_hide_the_endpoint(client, login, make, org, lrs, db):
+    """The token names the foundation; a session cookie sent along (content in a browser) does not."""
+    _course, secret = lrs
+    login(make.person(make.foundation("forensisch")))
+    assert post(client, statement(org.employee), secret).status_code == 200
+    assert _record_count(db) == 1
 
 
 def test_a_person_of_another_foundation_is_an_unknown_actor(client, org, lrs, db):
