@@ -187,4 +187,7 @@ def parse_decimal(text: str, places: int = 2) -> Decimal | None:
         raise ValueError(text) from None
     if not number.is_finite():
         raise ValueError(text)
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too many digits to round to ``places``: 1e30
+        raise ValueError(text) from None

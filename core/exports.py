@@ -88,7 +88,7 @@ class XlsxSheet:
 
     def header(self, names: Sequence[str]) -> None:
         for column, name in enumerate(names):
-            self._sheet.write_string(self.rows, column, str(name), self._bold)
+            self._sheet.write_string(self.rows, column, safe_text(name), self._bold)
         self._sheet.freeze_panes(1, 1)
         self.rows += 1
 

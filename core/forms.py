@@ -2,6 +2,8 @@
 blank means "none", and a decimal box that takes the Dutch decimal comma."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from wtforms import DecimalField
 from wtforms.fields.choices import SelectChoice
 
@@ -30,3 +32,14 @@ class DecimalCommaField(DecimalField):
 
     def process_formdata(self, valuelist):
         super().process_formdata([value.replace(",", ".") for value in valuelist])
+        if self.data is None:
+            return
+        # Decimal reads "NaN", "sNaN" and "Infinity" too; a column takes neither those nor
+        # 1e-999999 before it is rounded to the places the field shows.
+        try:
+            if not self.data.is_finite():
+                raise InvalidOperation
+            self.data = self.data.quantize(Decimal(1).scaleb(-(self.places or 0)), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value.")) from None

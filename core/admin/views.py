@@ -119,5 +119,5 @@ def plugin_settings(key: str, slug: str):
         plugin_manager().forget_state()
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.plugins"))
-    return render_template("admin/plugin_settings.html", info=info, foundation=foundation, form=form, locale=str(get_locale()))
+    return render_template("admin/plugin_settings.html", info=info, foundation=foundation, form=form, locale=str(get_locale())), 400 if form.errors else 200
 

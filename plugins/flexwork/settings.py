@@ -2,10 +2,12 @@
 of a deadline."""
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, StopValidation
 from wtforms.widgets import NumberInput
 
 from core.api import plugin_settings
@@ -17,7 +19,13 @@ HR_ALERT_DAYS = 7
 
 def _hours(label, default, low, high):
     return FloatField(label, default=default, widget=NumberInput(step="0.25", min=low, max=high),
-                      validators=[InputRequired(), NumberRange(min=low, max=high)])
+                      validators=[InputRequired(), _finite, NumberRange(min=low, max=high)])
+
+
+def _finite(form, field):
+    """FloatField reads "nan" and "inf", which every range check lets through."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise StopValidation(field.gettext("Not a valid float value."))
 
 
 class FlexworkSettingsForm(FlaskForm):

@@ -116,3 +116,20 @@ def test_a_json_client_gets_json_errors(client, login, org):
     response = client.get("/people/?q=%00", headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert "q" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("hours", ["NaN", "sNaN", "Infinity", "1e30"])
+def test_a_decimal_field_refuses_what_no_column_holds(client, login, org, db, hours):
+    login(org.hr)
+    before = _people(db)
+    response = client.post("/people/new", data=_person_form(org, contract_hours=hours))
+    assert response.status_code == 400  # a field error (or the input layer's), never a server error
+    assert _people(db) == before
+
+
+def test_a_decimal_field_rounds_to_its_places(client, login, org, db):
+    login(org.hr)
+    assert client.post("/people/new", data=_person_form(org, contract_hours="32,125")).status_code == 302
+    person = db.session.scalar(select(Person).where(Person.email == "noor.bakker@example.org")
+                               .execution_options(all_tenants=True))
+    assert str(person.contract_hours) == "32.13"

@@ -269,3 +269,11 @@ def test_cli_fails_on_bad_input(runner, org, db, tmp_path, content, slug, expect
 def test_cli_fails_on_a_missing_file(runner, org, tmp_path):
     result = runner.invoke(args=["journey", "import-people", str(tmp_path / "missing.csv"), "--foundation", "a"])
     assert result.exit_code != 0 and "missing.csv" in result.output
+
+
+def test_parse_decimal_refuses_a_number_too_long_to_round():
+    from core.csv_files import parse_decimal
+
+    with pytest.raises(ValueError):
+        parse_decimal("1e30")
+    assert str(parse_decimal("1e-999999")) == "0.00"
