@@ -19,7 +19,7 @@ from core.exports import XlsxSheet, csv_chunks, csv_response, safe_text, xlsx_re
 from core.extensions import csrf, db
 from core.forms import DecimalCommaField, choices, optional_id
 from core.hookspecs import hookimpl, hookspec
-from core.input_guard import accepts_files
+from core.input_guard import accepts_files, accepts_json
 from core.markdown import render_markdown
 from core.models import PERSON_STATUSES, PERSON_TYPES, ROLES, Foundation, Person, RoleAssignment, Team, TenantScoped
 from core.notifications import Draft, notify, notify_many
@@ -61,7 +61,7 @@ __all__ = [
     "PERSON_STATUSES", "PERSON_TYPES", "ROLES", "get_or_404", "set_scope", "remember_for_request",
     # who may do what
     "acting_foundation_id", "all_permissions", "has_permission", "managed_team_ids", "managed_teams",
-    "permission_required", "csrf",
+    "permission_required", "csrf", "accepts_json",
     # lifecycle events, audit, notifications and date reminders
     "commit_and_fire", "fire_event", "record_audit", "Draft", "notify", "notify_many", "DateReminder", "run_date_reminders",
     # time: clock.today(), clock.now(), clock.local_now(), clock.utcnow(), clock.ZONE; Dutch working days:

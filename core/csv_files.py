@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -76,7 +77,7 @@ class CsvLayout:
     def header_problems(self, header: list[str]) -> list[str]:
         problems = []
         named = [name for name in header if name]
-        doubled = sorted({name for name in named if named.count(name) > 1})
+        doubled = sorted(name for name, times in Counter(named).items() if times > 1)  # linear: a header may be huge
         if doubled:
             problems.append(_("Columns appear more than once: %(names)s.", names=", ".join(doubled)))
         unknown = [name for name in named if name not in self.columns]

@@ -10,7 +10,10 @@ request is checked once, here, and refused with a clear 400 that names the field
   ``YEAR_MIN``–``YEAR_MAX``;
 - a JSON body has no ``NaN`` or ``Infinity``, no number beyond ``MAX_NUMBER`` and is nested at most
   ``MAX_JSON_DEPTH`` deep;
-- ids in URLs (``<int:...>``) fit a 64-bit column: a larger one is a 404 like any unknown id;
+- ids fit an id column (32 bits): in URLs (``<int:...>``) a larger one is a 404 like any unknown
+  id; in a field named ``id`` or ``..._id`` it is refused;
+- a JSON body sent to a view that reads forms is an object (Flask-WTF reads it as the form's
+  fields); views of a JSON API that take other bodies say so with ``accepts_json``;
 - a request body is at most ``MAX_CONTENT_LENGTH``; views that take files declare a larger limit
   with ``accepts_files``.
 """
@@ -27,13 +30,14 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # the largest value of a 64-bit signed column
+MAX_ID = 2**31 - 1  # the largest value of an id column (INTEGER)
 MAX_NUMBER = Decimal(10) ** 15  # beyond any count, amount or hour total a person types
 YEAR_MIN, YEAR_MAX = 1900, 2199
 MAX_JSON_DEPTH = 32
 MB = 1024 * 1024
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_ID_FIELD = re.compile(r"(^|[_-])id$")
 _ISO_DATE = re.compile(r"(\d{4,})-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -94,6 +98,12 @@ def accepts_files(max_mb: int) -> Callable:
     return mark
 
 
+def accepts_json(view):
+    """Mark a view of a JSON API: its body may be any JSON (an array of statements, say)."""
+    view.journey_accepts_json = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.json = GuardedJSONProvider(app)
@@ -109,6 +119,10 @@ def check_request() -> None:
         g.input_problem = _("The address contains a character that is not allowed.")
         abort(400, g.input_problem)
     _check_pairs(request.args.items(multi=True))
+    if request.is_json and request.content_length and not getattr(view, "journey_accepts_json", False):
+        if not isinstance(request.get_json(silent=True), dict):
+            g.input_problem = _("This address takes a form, or a JSON object.")
+            abort(400, g.input_problem)
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.is_json:
         _check_pairs(request.form.items(multi=True))
         _check_pairs((name, upload.filename or "") for name, upload in request.files.items(multi=True))
@@ -130,7 +144,7 @@ def _problem(field: str, value: str) -> str | None:
     text = value.strip()
     if not text or not (text[0].isdigit() or text[0] in "+-.,"):
         return None
-    if _NUMBER.fullmatch(text) and not _number_in_range(text):
+    if _NUMBER.fullmatch(text) and not _number_in_range(text, MAX_ID if _ID_FIELD.search(field) else MAX_NUMBER):
         return _("The number in field %(field)s is too large.", field=field)
     date = _ISO_DATE.fullmatch(text)
     if date and not YEAR_MIN <= int(date.group(1)) <= YEAR_MAX:
@@ -139,9 +153,9 @@ def _problem(field: str, value: str) -> str | None:
     return None
 
 
-def _number_in_range(text: str) -> bool:
+def _number_in_range(text: str, limit) -> bool:
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:  # "1,234,5": not one number, so not ours to judge
         return True
-    return number.is_finite() and abs(number) <= MAX_NUMBER
+    return number.is_finite() and abs(number) <= limit

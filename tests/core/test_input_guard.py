@@ -76,11 +76,34 @@ def test_a_nul_in_the_path_is_refused(client, login, org):
     assert client.get("/people/%00").status_code == 400
 
 
-def test_an_id_beyond_64_bits_is_not_found(client, login, org):
+def test_an_id_beyond_the_id_column_is_not_found(client, login, org):
     login(org.hr)
     assert client.get(f"/people/{2**64}").status_code == 404
-    assert client.post(f"/people/teams/{2**63}/edit", data={"name": "x"}).status_code == 404
+    assert client.get(f"/people/{2**31}").status_code == 404
+    assert client.post(f"/people/teams/{2**31}/edit", data={"name": "x"}).status_code == 404
     assert client.get(f"/people/{org.nurse.id}").status_code == 200
+
+
+def test_an_id_field_beyond_the_id_column_is_refused(client, login, org):
+    login(org.hr)
+    response = client.post("/foundation", data={"foundation_id": str(2**31)})
+    assert response.status_code == 400 and "foundation_id" in response.get_data(as_text=True)
+    # a number in another field may be longer: a phone number is no id
+    assert client.get("/people/?q=31612345678901").status_code == 200
+
+
+@pytest.mark.parametrize("body", ["[1]", '"text"', "[[1, 2, 3]]", "42"])
+def test_a_form_view_takes_only_a_json_object(client, login, org, db, body):
+    login(org.hr)
+    before = db.session.scalar(select(func.count()).select_from(Team).execution_options(all_tenants=True))
+    response = client.post("/people/teams/new", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Team).execution_options(all_tenants=True)) == before
+
+
+def test_a_very_long_email_at_sign_in_is_a_form_error(client):
+    response = client.post("/auth/login", data={"email": "a" * 100_000 + "@example.org", "password": "x"})
+    assert response.status_code == 200  # the form again, with its message; nothing counted or stored
 
 
 def test_ordinary_values_that_look_like_numbers_or_dates_pass(client, login, org):

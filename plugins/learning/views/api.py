@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from core.api import csrf, db, is_enabled, public_view, set_scope
+from core.api import accepts_json, csrf, db, is_enabled, public_view, set_scope
 from plugins.learning import KEY, xapi
 from plugins.learning.views import bp
 
@@ -27,6 +27,7 @@ def _error(status: int, reason: str):
 
 @bp.route("/xapi/statements", methods=["POST", "PUT"])
 @csrf.exempt
+@accepts_json
 @public_view  # the token names the foundation, not a cookie a browser may also send
 def xapi_statements():
     token = xapi.authenticate(request.headers.get("Authorization", ""))
