@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import events
+from core import events, workdays
 from core.models import AuditEvent, Notification
 from core.people import service as people
-from plugins.onboarding import journeys, workdays
+from plugins.onboarding import journeys
 from plugins.onboarding.models import OnboardingJourney
 from tests.plugins.onboarding.conftest import make_template, task, task_named
 
