@@ -1,0 +1,1 @@
+"""The fuzz suite: hostile requests against every endpoint of core and every installed plugin."""
