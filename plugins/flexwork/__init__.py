@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from core.api import NavItem, Permission, PersonSection, has_permission, hookimpl
+from core.api import NavItem, Permission, PersonSection, clock, has_permission, hookimpl
 
 KEY = "flexwork"
 TITLE = {"nl": "Flexibel werken", "en": "Flexible work"}
@@ -76,13 +76,16 @@ def dashboard_widgets(user, foundation):
 @hookimpl
 def person_sections(person, viewer):
     from plugins.flexwork.access import managed_team_ids
-    from plugins.flexwork.agreements import history
+    from plugins.flexwork.agreements import history, in_force_of, upcoming_of
 
     if not (has_permission(viewer, "flexwork.manage_agreements", person.foundation_id)
             or (person.team_id is not None and person.team_id in managed_team_ids(viewer))):
         return []
+    agreements, today = history(person.id), clock.today()
+    upcoming = upcoming_of(agreements, today)
     return [PersonSection(key="flexwork", title=str(_l("Work agreement")), template="flexwork/person_section.html",
-                          context={"person": person, "agreements": history(person.id),
+                          context={"person": person, "agreements": agreements, "current": in_force_of(agreements, today),
+                                   "upcoming": upcoming[0] if upcoming else None,
                                    "can_record": has_permission(viewer, "flexwork.manage_agreements", person.foundation_id)},
                           order=40)]
 

@@ -60,6 +60,16 @@ def history(person_id: int) -> list[Agreement]:
     ))
 
 
+def in_force_of(agreements: Iterable[Agreement], day: date) -> Agreement | None:
+    return next((a for a in agreements if a.in_force_on(day)), None)
+
+
+def upcoming_of(agreements: Iterable[Agreement], day: date) -> list[Agreement]:
+    """The agreements beginning after ``day``, soonest first; one replaced before it began is left out."""
+    return sorted((a for a in agreements if a.valid_from > day and (a.valid_to is None or a.valid_to >= a.valid_from)),
+                  key=lambda a: a.valid_from)
+
+
 def terms_of(agreement: Agreement | None) -> Terms:
     if agreement is None:
         return Terms(Decimal(0), Decimal(0), ())

@@ -97,7 +97,7 @@ def _secretaries(team: Team | None, persons, today: date) -> dict[int, tuple[Blo
 def _overlap_request(team: Team, second: Person, today: date) -> None:
     """The second secretary moves the day they share from Monday to Wednesday, on trial."""
     start = first_monday_after(today + relativedelta(months=2))
-    submit(second, Proposal("times", Terms(Decimal(24), Decimal(0), day_blocks([2, 3, 4])), start, trial_weeks=8,
+    submit(second, Proposal(("times",), Terms(Decimal(24), Decimal(0), day_blocks([2, 3, 4])), start, trial_weeks=8,
                             motivation="Samen op woensdag: overdracht en teamoverleg. De telefoon blijft elke dag bezet."), today)
 
 
@@ -113,7 +113,7 @@ def _near_deadline(persons, today: date, rng: random.Random) -> None:
         start = today + timedelta(days=3) + relativedelta(months=1)
         submitted = wfw.latest_request_date(start) - timedelta(days=4)
         hours = Decimal(person.contract_hours) - 4
-        request = submit(person, Proposal("hours", Terms(hours, Decimal(0), pattern_for(float(hours), rng)), start,
+        request = submit(person, Proposal(("hours",), Terms(hours, Decimal(0), pattern_for(float(hours), rng)), start,
                                           motivation="Minder uren om mantelzorg te kunnen geven."), submitted)
         request.created_at = clock.utcnow() - timedelta(days=(today - submitted).days)
 
@@ -124,7 +124,7 @@ def _deemed_granted(foundation, persons, today: date, rng: random.Random) -> Non
         start = today + timedelta(days=10)
         submitted = wfw.latest_request_date(start) - timedelta(days=7)
         hours = Decimal(person.contract_hours)
-        submit(person, Proposal("times", Terms(hours, Decimal(0), pattern_for(float(hours), rng)), start,
+        submit(person, Proposal(("times",), Terms(hours, Decimal(0), pattern_for(float(hours), rng)), start,
                                 motivation="Andere dagen i.v.m. de schooltijden van de kinderen."), submitted)
     db.session.commit()
     grant_overdue(foundation.id, today)

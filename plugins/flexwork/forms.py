@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +17,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,16 +27,23 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from core.api import DecimalCommaField, choices
-from plugins.flexwork.models import KIND_TITLES, PLACE_TITLES, WEEKDAY_TITLES, WEIGHTY_INTEREST_TITLES
+from plugins.flexwork.models import CHANGE_NAMES, CHANGE_TITLES, PLACE_TITLES, WEEKDAY_TITLES, WEIGHTY_INTEREST_TITLES
 from plugins.flexwork.pattern import Block, problems
 
-BLOCK_ROWS = 14
+SPARE_ROWS = 2  # empty rows shown below the pattern; "one more day" adds another, without JavaScript
+MAX_ROWS = 28
+ADD_ROW = "add_row"
 DAY_CHOICES = choices(enumerate(WEEKDAY_TITLES), "—")
 PLACE_CHOICES = choices(PLACE_TITLES.items())
 
 
 def _minutes(value) -> int:
     return value.hour * 60 + value.minute
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class BlockForm(Form):
@@ -65,17 +73,29 @@ class PatternMixin:
                             validators=[Optional(), NumberRange(min=0, max=60)],
                             render_kw={"type": "text", "inputmode": "decimal"},
                             description=_l("Hours besides the fixed blocks below, to plan as you see fit."))
-    blocks = FieldList(FormField(BlockForm), min_entries=BLOCK_ROWS, max_entries=BLOCK_ROWS * 2)
+    blocks = FieldList(FormField(BlockForm), max_entries=MAX_ROWS)
 
     def fill_pattern(self, contract_hours, flex_hours, blocks) -> None:
+        """The form for ``blocks``: a row each, plus the spare empty rows."""
         self.contract_hours.data = Decimal(contract_hours)
         self.flex_hours.data = Decimal(flex_hours or 0)
-        for row, block in zip(self.blocks, sorted(blocks), strict=False):
+        for block in sorted(blocks)[:MAX_ROWS]:
+            row = self.blocks.append_entry().form
             row.day.data = str(block.day)
             row.start.data = _time(block.start)
             row.end.data = _time(block.end)
             row.place.data = block.place
             row.overnight.data = block.overnight
+        self.add_rows(SPARE_ROWS)
+
+    def add_rows(self, count: int = 1) -> None:
+        while count > 0 and len(self.blocks) < MAX_ROWS:
+            self.blocks.append_entry()
+            count -= 1
+
+    @property
+    def can_add_row(self) -> bool:
+        return len(self.blocks) < MAX_ROWS
 
     def pattern_blocks(self) -> tuple[Block, ...]:
         """The blocks entered; call after ``validate`` succeeded."""
@@ -129,8 +149,10 @@ def _time(minutes: int) -> time:
 
 
 class RequestForm(PatternMixin, FlaskForm):
-    kind = RadioField(_l("What do you want to change?"), choices=choices(KIND_TITLES.items()), default="times",
-                      validators=[InputRequired()])
+    changes = MultiCheckboxField(_l("What do you want to change?"), choices=choices(CHANGE_TITLES.items()),
+                                 validators=[DataRequired(_l("Choose what you want to change: one or more."))],
+                                 description=_l("Tick everything your proposal changes."))
+    temporary = BooleanField(_l("For a while only (a temporary arrangement with an end date)"))
     start_date = DateField(_l("Desired start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[Optional()],
                          description=_l("Only for a temporary arrangement: the last day it applies."))
@@ -143,7 +165,7 @@ class RequestForm(PatternMixin, FlaskForm):
             raise ValidationError(_("The start date lies in the past."))
 
     def validate_end_date(self, field) -> None:
-        if field.data is not None and self.kind.data != "temporary":
+        if field.data is not None and not self.temporary.data:
             raise ValidationError(_("Only a temporary arrangement has an end date."))
         if field.data is not None and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_("The end date is before the start date."))
@@ -154,10 +176,20 @@ class RequestForm(PatternMixin, FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         fields_ok = super().validate(extra_validators)
-        if self.kind.data == "temporary" and self.end_date.data is None and not self.end_date.errors:
+        if self.temporary.data and self.end_date.data is None and not self.end_date.errors:
             self.end_date.errors.append(_("A temporary arrangement needs an end date."))
             fields_ok = False
         return self.validate_pattern() and fields_ok
+
+    def require_changes(self, found: set[str]) -> bool:
+        """The proposal changes ``found``; each of them must be ticked, so that the request is filed as
+        what it is (a change of times and place is a change of working times too)."""
+        missing = [change for change in CHANGE_TITLES if change in found and change not in (self.changes.data or [])]
+        if missing:
+            self.changes.errors = list(self.changes.errors) + [
+                _("Your proposal also changes this: %(what)s. Tick it too.",
+                  what=format_list([str(CHANGE_NAMES[change]) for change in missing], locale=get_locale()))]
+        return not missing
 
 
 class AgreementForm(PatternMixin, FlaskForm):
@@ -207,11 +239,6 @@ class RejectForm(FlaskForm):
             self.category.errors.append(_("For a change of hours or working times, name the weighty business interest."))
             ok = False
         return ok
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CoverageRuleForm(FlaskForm):

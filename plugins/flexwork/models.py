@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,12 +15,15 @@ from plugins.flexwork.pattern import Block, blocks_from_json
 
 WEEKDAY_TITLES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 PLACE_TITLES = {"office": _l("Office"), "home": _l("Home"), "road": _l("On the road")}
-KIND_TITLES = {
-    "hours": _l("Change of hours"),
-    "times": _l("Change of working times"),
-    "place": _l("Change of place (home days)"),
-    "temporary": _l("Temporary arrangement"),
+# What a request changes; one request may change several. "temporary" marks an arrangement with an
+# end date (alone it is how requests were filed before they named what they change).
+CHANGE_TITLES = {
+    "hours": _l("Hours (contract hours per week)"),
+    "times": _l("Working times"),
+    "place": _l("Place (home days)"),
 }
+CHANGE_NAMES = {"hours": _l("contract hours"), "times": _l("working times"), "place": _l("place of work")}
+TEMPORARY = "temporary"
 STATE_TITLES = {
     "submitted": _l("Submitted"),
     "in_review": _l("In review"),
@@ -100,7 +105,7 @@ class FlexRequest(PatternMixin, TenantScoped, db.Model):
     __table_args__ = (Index("ix_flexwork_request_state_deadline", "state", "decision_deadline"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))  # what it changes, comma-separated (see CHANGE_TITLES)
     state: Mapped[str] = mapped_column(String(20), default="submitted")
     contract_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     flex_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=0)
@@ -134,8 +139,16 @@ class FlexRequest(PatternMixin, TenantScoped, db.Model):
         return STATE_TITLES[self.state]
 
     @property
+    def changes(self) -> tuple[str, ...]:
+        return tuple(part for part in self.kind.split(",") if part in CHANGE_TITLES)
+
+    @property
     def kind_title(self) -> str:
-        return KIND_TITLES[self.kind]
+        temporary = TEMPORARY in self.kind.split(",")
+        if not self.changes:
+            return str(_l("Temporary arrangement"))
+        what = format_list([str(CHANGE_NAMES[change]) for change in self.changes], locale=get_locale())
+        return str(_l("Temporary change of %(what)s", what=what) if temporary else _l("Change of %(what)s", what=what))
 
 
 class CoverageRule(TenantScoped, db.Model):

@@ -28,12 +28,6 @@ def format_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def format_hours(minutes: float) -> str:
-    """Minutes as "7:30" (hours and minutes), the way rosters write durations."""
-    whole = round(minutes)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 @dataclass(frozen=True, order=True)
 class Block:
     day: int

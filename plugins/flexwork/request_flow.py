@@ -17,10 +17,10 @@ from sqlalchemy import update
 from core.api import clock, db, notify, record_audit
 from plugins.flexwork import notices, wfw
 from plugins.flexwork.agreements import Terms, agreement_on, change_from, terms_of
-from plugins.flexwork.models import OPEN_STATES, FlexRequest
+from plugins.flexwork.models import CHANGE_TITLES, OPEN_STATES, TEMPORARY, FlexRequest
 from plugins.flexwork.pattern import blocks_to_json
 
-LAW_KINDS = ("hours", "times")
+LAW_CHANGES = ("hours", "times")
 
 
 class AlreadyDecided(RuntimeError):
@@ -29,7 +29,9 @@ class AlreadyDecided(RuntimeError):
 
 @dataclass(frozen=True)
 class Proposal:
-    kind: str
+    """``changes`` is what the person says it changes; an ``end`` makes it a temporary arrangement."""
+
+    changes: tuple[str, ...]
     terms: Terms
     start: date
     end: date | None = None
@@ -41,26 +43,44 @@ def _times(terms: Terms) -> set[tuple[int, int, int, bool]]:
     return {(b.day, b.start, b.end, b.overnight) for b in terms.blocks}
 
 
-def changes_hours_or_times(kind: str, current: Terms, proposed: Terms) -> bool:
-    """Whether the act's rules for hours and working times apply: by the kind chosen, or — for a
-    temporary arrangement — by what it changes."""
-    if kind in LAW_KINDS:
-        return True
-    if kind == "temporary":
-        return current.contract_hours != proposed.contract_hours or _times(current) != _times(proposed)
-    return False
+def _places(terms: Terms, day: int) -> set[str]:
+    return {b.place for b in terms.blocks if b.day == day}
+
+
+def what_changes(current: Terms, proposed: Terms) -> set[str]:
+    """What the proposal changes: the contract hours, the working times (any block's day or times),
+    the place (on a day worked before and after, another place)."""
+    found = set()
+    if current.contract_hours != proposed.contract_hours:
+        found.add("hours")
+    if _times(current) != _times(proposed):
+        found.add("times")
+    if any(_places(current, day) != _places(proposed, day)
+           for day in {b.day for b in current.blocks} & {b.day for b in proposed.blocks}):
+        found.add("place")
+    return found
+
+
+def filed_changes(chosen, current: Terms, proposed: Terms) -> tuple[str, ...]:
+    """What the request is filed as: what the person chose plus what the proposal changes, so that a
+    change of times and place is never filed as a change of place only (and loses the act's rules
+    for working times)."""
+    changes = set(chosen) | what_changes(current, proposed)
+    return tuple(change for change in CHANGE_TITLES if change in changes)
 
 
 def submit(person, proposal: Proposal, today: date) -> FlexRequest:
     current = terms_of(agreement_on(person.id, proposal.start))
     assessment = wfw.assess(proposal.start, today, person.start_date)
+    changes = filed_changes(proposal.changes, current, proposal.terms)
     request = FlexRequest(
-        foundation_id=person.foundation_id, person_id=person.id, kind=proposal.kind, state="submitted",
+        foundation_id=person.foundation_id, person_id=person.id,
+        kind=",".join(changes + ((TEMPORARY,) if proposal.end else ())), state="submitted",
         contract_hours=proposal.terms.contract_hours, flex_hours=proposal.terms.flex_hours,
         pattern=blocks_to_json(proposal.terms.blocks), start_date=proposal.start, end_date=proposal.end,
         trial_weeks=proposal.trial_weeks, motivation=proposal.motivation, submitted_on=today,
         decision_deadline=assessment.deadline, in_time=assessment.in_time, service_ok=assessment.service_ok,
-        hours_or_times=changes_hours_or_times(proposal.kind, current, proposal.terms),
+        hours_or_times=any(change in LAW_CHANGES for change in changes),
     )
     db.session.add(request)
     db.session.flush()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from core.api import Widget, clock, db, has_permission
 from plugins.flexwork import access, queues
-from plugins.flexwork.agreements import agreement_on
+from plugins.flexwork.agreements import history, in_force_of, upcoming_of
 from plugins.flexwork.models import OPEN_STATES, FlexRequest, Swap
 from plugins.flexwork.settings import hr_alert_days
 
@@ -21,8 +21,11 @@ def for_dashboard(user, foundation) -> list[Widget]:
             select(func.count()).where(Swap.partner_id == user.id, Swap.state == "proposed")
             .select_from(Swap).scalar_subquery(),
         )).one()
+        agreements = history(user.id)
+        upcoming = upcoming_of(agreements, today)
         found.append(Widget(str(_l("My work agreement")), "flexwork/widget_mine.html",
-                            {"agreement": agreement_on(user.id, today), "open_requests": open_requests, "swaps_asked": asked},
+                            {"agreement": in_force_of(agreements, today), "upcoming": upcoming[0] if upcoming else None,
+                             "open_requests": open_requests, "swaps_asked": asked},
                             order=40))
     if has_permission(user, "flexwork.approve", foundation.id):
         teams = access.managed_team_ids(user)

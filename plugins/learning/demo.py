@@ -15,7 +15,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
-from core.api import Person, clock, db
+from core.api import Person, clock, db, workdays
 from plugins.learning.models import (
     Course,
     CourseSession,
@@ -178,7 +178,7 @@ def _demo_sessions(foundation, courses, trainers, today: date, rng) -> list[Cour
     sessions = []
     for code in ("BHV", "BLS", "AGR", "LEAD1"):
         for offset in (-60, -20, 14, 35, 70):
-            day = today + timedelta(days=offset + rng.randint(0, 4))
+            day = workdays.next_working_day(today + timedelta(days=offset + rng.randint(0, 4)))
             start = datetime.combine(day, time(9, 0))
             session = CourseSession(
                 foundation_id=foundation.id, course_id=courses[code].id, starts_at=start,
@@ -223,7 +223,7 @@ def seed_bench_data(foundation, people: list[int], rng) -> None:
     trainer = people[0] if people else None
     for code in ("BHV", "BLS"):
         for offset in (-30, 10, 40):
-            start = datetime.combine(today + timedelta(days=offset), time(9, 0))
+            start = datetime.combine(workdays.next_working_day(today + timedelta(days=offset)), time(9, 0))
             db.session.add(CourseSession(foundation_id=foundation.id, course_id=courses[code].id, starts_at=start,
                                          ends_at=start + timedelta(hours=4), location=rng.choice(LOCATIONS),
                                          capacity=16, trainer_id=trainer))

@@ -12,9 +12,11 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, contains_eager
 
 from core.api import Person, clock, db, plugin_settings
 from plugins.learning import KEY, notices
+from plugins.learning.dates import local_datetime
 from plugins.learning.models import CourseSession, Enrolment
 from plugins.learning.vocabulary import OPEN_ENROLMENT
 
@@ -49,6 +51,58 @@ def _check_open(session: CourseSession) -> None:
         raise EnrolmentRefused(_("This session has already started."))
 
 
+def other_session_of_course(session: CourseSession, person_id: int) -> Enrolment | None:
+    """The person's open enrolment in another session of the same course that has not ended yet:
+    one place per course at a time (an ended session may be followed by a repeat)."""
+    return db.session.scalar(
+        select(Enrolment).join(Enrolment.session).options(contains_eager(Enrolment.session))
+        .where(Enrolment.person_id == person_id, Enrolment.status.in_(OPEN_ENROLMENT),
+               CourseSession.course_id == session.course_id, CourseSession.id != session.id,
+               CourseSession.cancelled.is_(False), CourseSession.ends_at > clock.local_now())
+        .order_by(CourseSession.starts_at).limit(1)
+    )
+
+
+def clashes(enrolments: list[Enrolment]) -> dict[int, list[Enrolment]]:
+    """Per enrolment id, the same person's other open enrolments, in other courses, whose sessions
+    overlap it in time; one query for a whole page."""
+    if not enrolments:
+        return {}
+    mine, my_session = aliased(Enrolment), aliased(CourseSession)
+    rows = db.session.execute(
+        select(mine.id, Enrolment)
+        .join(my_session, my_session.id == mine.session_id)
+        .join(Enrolment, (Enrolment.person_id == mine.person_id) & (Enrolment.id != mine.id))
+        .join(Enrolment.session).options(contains_eager(Enrolment.session).joinedload(CourseSession.course))
+        .where(mine.id.in_([e.id for e in enrolments]), Enrolment.status.in_(OPEN_ENROLMENT),
+               CourseSession.course_id != my_session.course_id, CourseSession.cancelled.is_(False),
+               CourseSession.starts_at < my_session.ends_at, CourseSession.ends_at > my_session.starts_at)
+        .order_by(CourseSession.starts_at)
+    ).all()
+    found: dict[int, list[Enrolment]] = {}
+    for enrolment_id, other in rows:
+        found.setdefault(enrolment_id, []).append(other)
+    return found
+
+
+def clashes_with(session: CourseSession, person_id: int) -> list[Enrolment]:
+    """The person's open enrolments, in other courses, whose sessions overlap ``session``: what
+    enrolling in it would clash with."""
+    return list(db.session.scalars(
+        select(Enrolment).join(Enrolment.session)
+        .options(contains_eager(Enrolment.session).joinedload(CourseSession.course))
+        .where(Enrolment.person_id == person_id, Enrolment.status.in_(OPEN_ENROLMENT),
+               CourseSession.course_id != session.course_id, CourseSession.cancelled.is_(False),
+               CourseSession.starts_at < session.ends_at, CourseSession.ends_at > session.starts_at)
+        .order_by(CourseSession.starts_at)
+    ))
+
+
+def describe(enrolments: list[Enrolment]) -> str:
+    """"Course (when), Course (when)": the sessions named in a message."""
+    return ", ".join(f"{e.session.course.title} ({local_datetime(e.session.starts_at)})" for e in enrolments)
+
+
 def enrol(session: CourseSession, person: Person, actor, *, approval: bool = False) -> Enrolment:
     """Put ``person`` on ``session``: a seat while there is one, else the waiting list; or, with
     ``approval``, a request for their manager. The caller commits."""
@@ -60,6 +114,11 @@ def enrol(session: CourseSession, person: Person, actor, *, approval: bool = Fal
     )
     if existing is not None and existing.status in OPEN_ENROLMENT:
         raise EnrolmentRefused(_("%(name)s is already enrolled for this session.", name=person.full_name))
+    elsewhere = other_session_of_course(session, person.id)
+    if elsewhere is not None:
+        raise EnrolmentRefused(_(
+            "%(name)s is already enrolled for this course, in the session of %(when)s. Cancel that enrolment first "
+            "to take this session instead.", name=person.full_name, when=local_datetime(elsewhere.session.starts_at)))
     enrolment = existing or Enrolment(foundation_id=session.foundation_id, session_id=session.id, person_id=person.id)
     enrolment.session, enrolment.person = session, person
     enrolment.enrolled_by_id = actor.id if actor is not None else None
@@ -149,11 +208,14 @@ def resize(session: CourseSession, capacity: int) -> list[Enrolment]:
 
 
 def enrol_group(session: CourseSession, people: list[Person], actor) -> dict[str, int]:
-    """HR enrols a group without approval; people already on the session are skipped."""
+    """HR enrols a group without approval; people already on the session, or on another
+    session of the course that has not ended, are skipped."""
     counts = {"enrolled": 0, "waitlisted": 0, "skipped": 0}
     _check_open(session)
     taken = set(db.session.scalars(
-        select(Enrolment.person_id).where(Enrolment.session_id == session.id, Enrolment.status.in_(OPEN_ENROLMENT))
+        select(Enrolment.person_id).join(Enrolment.session)
+        .where(Enrolment.status.in_(OPEN_ENROLMENT), CourseSession.course_id == session.course_id,
+               CourseSession.cancelled.is_(False), CourseSession.ends_at > clock.local_now())
     ))
     for person in people:
         if person.id in taken:

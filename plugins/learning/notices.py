@@ -1,10 +1,11 @@
 """The notification kinds of learning, and the messages about enrolments."""
 from __future__ import annotations
 
-from flask_babel import format_datetime
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from core.api import NotificationKind, clock, notify
+from core.api import NotificationKind, notify
+from plugins.learning.dates import local_datetime
 
 NOTIFICATION_KINDS = [
     NotificationKind("learning.enrolment", _l("Enrolments, the waiting list and approvals of training"), "email"),
@@ -15,8 +16,9 @@ NOTIFICATION_KINDS = [
 ]
 
 
-def _when(session) -> str:
-    return format_datetime(session.starts_at.replace(tzinfo=clock.ZONE), "medium")  # a local time, not UTC
+def _when(session) -> LazyString:
+    """Formatted when the message is, in the language of whoever receives it."""
+    return LazyString(local_datetime, session.starts_at)
 
 
 def session_url(session) -> str:

@@ -53,7 +53,7 @@ def test_overlapping_day_request_approved_with_trial(app, make, db, signed_in, c
     employee.click('main a[href="/flexwork/requests/new"]')
     form = employee.locator('form[data-testid="request-form"]')
     expect(form.locator("#blocks-0-day")).to_have_value("0")
-    form.locator("#kind-1").check()  # working times
+    form.locator("#changes-1").check()  # working times
     form.locator("#blocks-0-day").select_option("2")
     form.locator("#start_date").fill(start.isoformat())
     form.locator("#trial_weeks").fill("8")

@@ -11,7 +11,7 @@ from flask_login import current_user
 from core.api import Person, acting_foundation_id, clock, db, get_or_404, permission_required, record_audit
 from plugins.flexwork import queues
 from plugins.flexwork.agreements import Terms, agreement_on, change_from, history, terms_of
-from plugins.flexwork.forms import AgreementForm
+from plugins.flexwork.forms import ADD_ROW, AgreementForm
 from plugins.flexwork.views import bp
 
 HR_LIST_LIMIT = 100
@@ -36,7 +36,10 @@ def record_agreement(person_id: int):
         current = terms_of(agreement_on(person.id, clock.today()))
         form.fill_pattern(current.contract_hours or Decimal(person.contract_hours or 0), current.flex_hours, current.blocks)
         form.valid_from.data = clock.today()
-    if form.validate_on_submit():
+    adding_row = request.method == "POST" and request.form.get("action") == ADD_ROW
+    if adding_row:
+        form.add_rows()
+    elif form.validate_on_submit():
         terms = Terms(form.contract_hours.data, form.flex_hours.data or Decimal(0), form.pattern_blocks())
         agreement = change_from(person, terms, form.valid_from.data, form.valid_to.data, created_by_id=current_user.id)
         db.session.flush()
@@ -45,5 +48,5 @@ def record_agreement(person_id: int):
         db.session.commit()
         flash(_("The work agreement of %(name)s is recorded.", name=person.full_name), "success")
         return redirect(url_for("flexwork.record_agreement", person_id=person.id))
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not adding_row else 200
     return render_template("flexwork/agreement_form.html", form=form, person=person, agreements=history(person.id)), status

@@ -11,9 +11,9 @@ from sqlalchemy import or_, select
 
 from core.api import clock, db, has_permission, permission_required
 from plugins.flexwork import access, queues, request_flow, wfw
-from plugins.flexwork.agreements import Terms, agreement_on, history, terms_of
+from plugins.flexwork.agreements import Terms, agreement_on, history, in_force_of, terms_of, upcoming_of
 from plugins.flexwork.calendar_feed import has_feed_key
-from plugins.flexwork.forms import RequestForm
+from plugins.flexwork.forms import ADD_ROW, RequestForm
 from plugins.flexwork.labour import check_pattern
 from plugins.flexwork.models import WEIGHTY_INTEREST_TITLES, FlexRequest, Swap
 from plugins.flexwork.settings import labour_rules
@@ -28,9 +28,8 @@ def index():
     today = clock.today()
     mine = has_permission(current_user, "flexwork.request")
     agreements = history(current_user.id) if mine else []
-    current = next((a for a in agreements if a.in_force_on(today)), None)
-    upcoming = sorted((a for a in agreements if a.valid_from > today and a.valid_from <= (a.valid_to or a.valid_from)),
-                      key=lambda a: a.valid_from)
+    current = in_force_of(agreements, today)
+    upcoming = upcoming_of(agreements, today)
     requests = db.session.scalars(
         select(FlexRequest).where(FlexRequest.person_id == current_user.id).order_by(FlexRequest.id.desc()).limit(LIST_LIMIT)
     ).all() if mine else []
@@ -51,21 +50,33 @@ def _rules_note(form: RequestForm, today):
     return wfw.assess(form.start_date.data, today, current_user.start_date)
 
 
+def _proposed_terms(form: RequestForm) -> Terms:
+    return Terms(form.contract_hours.data, form.flex_hours.data or Decimal(0), form.pattern_blocks())
+
+
 @bp.route("/requests/new", methods=["GET", "POST"])
 @permission_required("flexwork.request")
 def request_new():
     today = clock.today()
     form = RequestForm(today=today)
     current = terms_of(agreement_on(current_user.id, today))
+    sum_terms = None
     if request.method == "GET":
         hours = current.contract_hours if current.blocks or current.contract_hours else Decimal(current_user.contract_hours or 0)
         form.fill_pattern(hours, current.flex_hours, current.blocks)
-    valid = form.validate_on_submit()
+        sum_terms = Terms(hours, current.flex_hours, current.blocks)
+    adding_row = request.method == "POST" and request.form.get("action") == ADD_ROW
+    if adding_row:
+        form.add_rows()
+    valid = not adding_row and form.validate_on_submit()
     findings = None
     if valid:
+        valid = form.require_changes(request_flow.what_changes(
+            terms_of(agreement_on(current_user.id, form.start_date.data)), _proposed_terms(form)))
+    if valid:
         proposal = request_flow.Proposal(
-            kind=form.kind.data,
-            terms=Terms(form.contract_hours.data, form.flex_hours.data or Decimal(0), form.pattern_blocks()),
+            changes=tuple(form.changes.data),
+            terms=_proposed_terms(form),
             start=form.start_date.data, end=form.end_date.data, trial_weeks=form.trial_weeks.data,
             motivation=form.motivation.data or "",
         )
@@ -75,9 +86,10 @@ def request_new():
             flash(_("Your request is sent to your manager."), "success")
             return redirect(url_for("flexwork.request_page", request_id=created.id))
         findings = check_pattern(proposal.terms.blocks, labour_rules(current_user.foundation_id))
-    status = 400 if request.method == "POST" and not valid else 200
+        sum_terms = proposal.terms
+    status = 400 if request.method == "POST" and not valid and not adding_row else 200
     return render_template("flexwork/request_form.html", form=form, note=_rules_note(form, today), findings=findings,
-                           current=current, checked=valid), status
+                           current=current, checked=valid, sum_terms=sum_terms), status
 
 
 @bp.route("/requests/<int:request_id>")

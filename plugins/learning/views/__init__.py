@@ -2,14 +2,11 @@
 registers the routes of the view modules, one per audience."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint
-from flask_babel import format_datetime
 
-from core.api import clock
 from plugins.learning import KEY
 from plugins.learning.compliance import NEVER
+from plugins.learning.dates import local_datetime, utc_datetime
 from plugins.learning.vocabulary import (
     ATTENDANCE,
     ENROLMENT_STATUSES,
@@ -24,10 +21,8 @@ from plugins.learning.vocabulary import (
 bp = Blueprint(KEY, __name__, template_folder="../templates")
 
 
-@bp.app_template_filter("learning_datetime")
-def learning_datetime(value: datetime | None, fmt: str = "EEE d MMM yyyy, HH:mm") -> str:
-    """Session times are naive local times; Flask-Babel would take a naive time for UTC."""
-    return format_datetime(value.replace(tzinfo=clock.ZONE), fmt) if value else ""
+bp.add_app_template_filter(local_datetime, "learning_datetime")
+bp.add_app_template_filter(utc_datetime, "learning_moment")
 
 
 @bp.context_processor

@@ -24,7 +24,7 @@ from plugins.learning import catalogue, csv_records, xapi
 from plugins.learning.forms import ActionForm, ImportForm, RegisterForm, TokenForm
 from plugins.learning.models import ApiToken, Register
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id
+from plugins.learning.views.common import form_status, foundation_id
 from plugins.learning.vocabulary import IMPORT_MAX_MB, UNITS
 
 IMPORT_KEY = "learning_import"  # the session holds the pending file's name and foundation
@@ -48,7 +48,7 @@ def tokens():
     rows = db.session.scalars(select(ApiToken).where(ApiToken.foundation_id == fid).order_by(ApiToken.created_at.desc())).all()
     endpoint = url_for("learning.xapi_statements", _external=True)
     return render_template("learning/tokens.html", form=form, tokens=rows, secret=secret, endpoint=endpoint,
-                           revoke_form=ActionForm())
+                           revoke_form=ActionForm()), form_status(form)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -99,8 +99,9 @@ def import_records():
             _forget()
             if result.ok:
                 session[IMPORT_KEY] = {"token": save_pending_file(content), "foundation_id": foundation_id()}
+    refused = result is not None and not result.ok  # rows with problems: nothing can be imported
     return render_template("learning/import.html", form=form, result=result, confirm_form=ActionForm(),
-                           columns=csv_records.COLUMNS)
+                           columns=csv_records.COLUMNS), 400 if refused else form_status(form)
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -159,7 +160,7 @@ def _save_register(row: Register | None):
         flash(_("The register is saved."), "success")
         return redirect(url_for("learning.registers"))
     return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.registers"),
-                           title=_("New register") if row is None else _("Edit %(name)s", name=row.name))
+                           title=_("New register") if row is None else _("Edit %(name)s", name=row.name)), form_status(form)
 
 
 @bp.route("/registers/new", methods=["GET", "POST"])

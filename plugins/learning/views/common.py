@@ -14,6 +14,12 @@ def foundation_id() -> int:
     return acting_foundation_id()
 
 
+def form_status(form) -> int:
+    """400 for a form sent back with errors, as everywhere in Journey; 200 for a fresh one. Field
+    errors are read directly: checks added after ``validate`` do not reach ``form.errors``."""
+    return 400 if any(field.errors for field in form) or getattr(form, "form_errors", None) else 200
+
+
 def page_number() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
 

@@ -11,7 +11,7 @@ from plugins.learning import catalogue
 from plugins.learning.forms import CourseForm, PathForm
 from plugins.learning.models import Course, LearningPath, PathStep
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id, may_edit
+from plugins.learning.views.common import form_status, foundation_id, may_edit
 
 # The form's fields that are the course's own columns. ``group_wide`` is not one of them: it
 # decides ``foundation_id`` (and is a read-only property of the course).
@@ -80,7 +80,8 @@ def _save_course(course: Course | None):
             return redirect(url_for("learning.course", course_id=course.id))
     title = _("New course") if course is None else _("Edit %(title)s", title=course.title)
     return render_template("learning/form.html", form=form, title=title, multipart=False,
-                           back=url_for("learning.course", course_id=course.id) if course else url_for("learning.catalogue_index"))
+                           back=url_for("learning.course", course_id=course.id) if course else url_for("learning.catalogue_index")), \
+        form_status(form)
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -144,7 +145,7 @@ def _save_path(row: LearningPath | None):
             return redirect(url_for("learning.path", path_id=row.id))
     title = _("New learning path") if row is None else _("Edit %(title)s", title=row.title)
     return render_template("learning/form.html", form=form, title=title, multipart=False,
-                           back=url_for("learning.paths"))
+                           back=url_for("learning.paths")), form_status(form)
 
 
 @bp.route("/paths/new", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from plugins.learning import catalogue, snapshot
 from plugins.learning.forms import RequirementForm
 from plugins.learning.models import Course, Requirement
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id, teams_of
+from plugins.learning.views.common import form_status, foundation_id, teams_of
 
 
 @bp.route("/requirements")
@@ -51,7 +51,8 @@ def _save_requirement(row: Requirement | None):
         flash(_("The requirement is saved."), "success")
         return redirect(url_for("learning.requirements"))
     return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.requirements"),
-                           title=_("New requirement") if row is None else _("Edit %(title)s", title=row.title))
+                           title=_("New requirement") if row is None else _("Edit %(title)s", title=row.title)), \
+        form_status(form)
 
 
 @bp.route("/requirements/new", methods=["GET", "POST"])

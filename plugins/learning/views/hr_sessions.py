@@ -13,7 +13,7 @@ from plugins.learning import enrolment as enrolments
 from plugins.learning.forms import GroupEnrolForm, SessionForm
 from plugins.learning.models import Course, CourseSession
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id, person_by_reference, session_or_404, teams_of
+from plugins.learning.views.common import form_status, foundation_id, person_by_reference, session_or_404, teams_of
 
 GROUP_LIMIT = 500  # people per group enrolment
 
@@ -53,7 +53,7 @@ def _save_session(course: Course, session: CourseSession | None):
             return redirect(url_for("learning.session", session_id=session.id))
     title = _("New session of %(title)s", title=course.title) if session is None else _("Edit session")
     return render_template("learning/form.html", form=form, title=title, multipart=False,
-                           back=url_for("learning.course", course_id=course.id))
+                           back=url_for("learning.course", course_id=course.id)), form_status(form)
 
 
 @bp.route("/courses/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -97,8 +97,8 @@ def enrol_group(session_id: int):
             else:
                 record_audit("learning.group_enrolled", session, details=counts)
                 db.session.commit()
-                flash(_("Enrolled: %(enrolled)d, waiting list: %(waitlisted)d, already on it: %(skipped)d.", **counts), "success")
+                flash(_("Enrolled: %(enrolled)d, waiting list: %(waitlisted)d, already enrolled for this course: %(skipped)d.", **counts), "success")
                 return redirect(url_for("learning.session", session_id=session.id))
     return render_template("learning/form.html", form=form, multipart=False,
                            title=_("Enrol a group in %(title)s", title=session.course.title),
-                           back=url_for("learning.session", session_id=session.id))
+                           back=url_for("learning.session", session_id=session.id)), form_status(form)

@@ -14,7 +14,7 @@ from plugins.learning.calendar_ics import new_feed_token
 from plugins.learning.forms import ActionForm, RegistrationForm
 from plugins.learning.models import FeedToken, Registration
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id, is_admin
+from plugins.learning.views.common import form_status, foundation_id, is_admin
 
 
 @bp.route("/")
@@ -45,7 +45,7 @@ def calendar():
         db.session.commit()
         feed_url = url_for("learning.calendar_feed", token=token, _external=True)
     has_feed = db.session.scalar(select(FeedToken.id).where(FeedToken.person_id == current_user.id)) is not None
-    return render_template("learning/calendar.html", form=form, feed_url=feed_url, has_feed=has_feed)
+    return render_template("learning/calendar.html", form=form, feed_url=feed_url, has_feed=has_feed), form_status(form)
 
 
 # -- my registrations -----------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _save_registration(row: Registration | None):
         flash(_("The registration is saved."), "success")
         return redirect(url_for("learning.index"))
     return render_template("learning/form.html", form=form, multipart=False, back=url_for("learning.index"),
-                           title=_("Professional registration"))
+                           title=_("Professional registration")), form_status(form)
 
 
 @bp.route("/registrations/new", methods=["GET", "POST"])

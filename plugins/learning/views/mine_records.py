@@ -24,7 +24,7 @@ from plugins.learning.forms import ActionForm, RecordForm
 from plugins.learning.models import Course
 from plugins.learning.records import create_record, record_or_404
 from plugins.learning.views import bp
-from plugins.learning.views.common import foundation_id, is_admin, person_by_reference
+from plugins.learning.views.common import form_status, foundation_id, is_admin, person_by_reference
 from plugins.learning.vocabulary import EVIDENCE_MAX_MB, RECORD_STATUSES, SOURCES
 
 
@@ -66,7 +66,7 @@ def new_record():
             return _store_record(person, course, form, evidence, verified=admin)
     return render_template("learning/form.html", form=form, title=_("Add a training record"), multipart=True,
                            back=url_for("learning.index"),
-                           intro=None if admin else _("HR checks the record before it counts."))
+                           intro=None if admin else _("HR checks the record before it counts.")), form_status(form)
 
 
 def _store_record(person: Person, course: Course, form: RecordForm, evidence, verified: bool):

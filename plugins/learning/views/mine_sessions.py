@@ -29,12 +29,15 @@ def session(session_id: int):
         select(Enrolment).join(Person, Person.id == Enrolment.person_id).where(Enrolment.session_id == session.id)
         .options(joinedload(Enrolment.person)).order_by(Enrolment.status, Enrolment.queued_at, Enrolment.id)
     )) if staff else []
+    open_mine = mine is not None and mine.status in OPEN_ENROLMENT
+    elsewhere = None if open_mine else enrolments.other_session_of_course(session, current_user.id)
+    clashes = enrolments.clashes_with(session, current_user.id) if not session.cancelled else []
     counts = dict(db.session.execute(
         select(Enrolment.status, func.count()).where(Enrolment.session_id == session.id).group_by(Enrolment.status)
     ).all())
     return render_template(
         "learning/session.html", session=session, course=session.course, mine=mine, roster=roster, staff=staff,
-        counts=counts, started=session.starts_at <= now, admin=is_admin(), form=ActionForm(),
+        counts=counts, elsewhere=elsewhere, clashes=clashes, started=session.starts_at <= now, admin=is_admin(), form=ActionForm(),
         statuses=ENROLMENT_STATUSES, attendance=ATTENDANCE, results=RESULTS, open_statuses=OPEN_ENROLMENT,
         cancel_hours=enrolments.cancel_deadline_hours(session.foundation_id),
     )
@@ -51,8 +54,11 @@ def enrol(session_id: int):
     except enrolments.EnrolmentRefused as refused:
         flash(str(refused), "error")
     else:
+        clashes = enrolments.clashes_with(session, current_user.id)
         db.session.commit()
         flash(ENROLMENT_STATUSES[enrolment.status], "success")
+        if clashes:
+            flash(_("Mind the overlap with %(sessions)s.", sessions=enrolments.describe(clashes)), "warning")
     return redirect(url_for("learning.session", session_id=session.id))
 
 

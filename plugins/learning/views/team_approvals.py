@@ -33,7 +33,8 @@ def _requests_query():
 @permission_required("learning.approve")
 def approvals():
     page = db.paginate(_requests_query(), page=max(1, request.args.get("page", 1, type=int)), per_page=50, error_out=False)
-    return render_template("learning/approvals.html", page=page, form=ActionForm())
+    return render_template("learning/approvals.html", page=page, form=ActionForm(),
+                           clashes=enrolments.clashes(list(page.items)), describe=enrolments.describe)
 
 
 @bp.route("/enrolments/<int:enrolment_id>/decide", methods=["POST"])

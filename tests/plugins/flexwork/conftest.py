@@ -36,7 +36,7 @@ def start_in_time(today: date | None = None) -> date:
 
 def pattern_form(blocks, **fields) -> dict:
     """Form data for the request form: the pattern rows plus ``fields``."""
-    data = {"kind": "times", "contract_hours": "24", "flex_hours": "0", "action": "submit"}
+    data = {"changes": "times", "contract_hours": "24", "flex_hours": "0", "action": "submit"}
     for index, block in enumerate(blocks):
         data[f"blocks-{index}-day"] = str(block[0])
         data[f"blocks-{index}-start"] = block[1]

@@ -79,7 +79,7 @@ def test_bench_data_in_bulk(org, db):
 
 
 def test_privacy_export_and_erase(app, org, db):
-    request = request_flow.submit(org.bert, request_flow.Proposal("times", terms([2, 3, 4]), clock.today() + timedelta(days=90)),
+    request = request_flow.submit(org.bert, request_flow.Proposal(("times",), terms([2, 3, 4]), clock.today() + timedelta(days=90)),
                                   clock.today())
     db.session.add(Swap(foundation_id=org.foundation.id, team_id=org.team.id, requester_id=org.anna.id, partner_id=org.bert.id,
                         week_start=date(2027, 1, 4), requester_day=1, partner_day=4, state="proposed"))
@@ -97,3 +97,18 @@ def test_privacy_export_and_erase(app, org, db):
     assert db.session.scalar(select(func.count(Swap.id))) == 0
     assert db.session.scalar(select(func.count(FeedKey.id))) == 0
     assert db.session.scalar(select(func.count(Agreement.id)).where(Agreement.person_id == org.anna.id)) == 1
+
+
+def test_a_newcomer_sees_the_agreement_that_starts_on_the_first_day(org, db, make, client, login):
+    first_day = clock.today() + timedelta(days=10)
+    newcomer = make.person(org.foundation, org.team, first_name="Nina", start_date=first_day)
+    change_from(newcomer, terms([0, 1]), first_day)
+    db.session.commit()
+    starts = f"Je werkafspraak gaat in op {first_day.day} "
+    login(newcomer)
+    for url in ("/flexwork/", "/"):  # the page and the dashboard card
+        page = client.get(url, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+        assert starts in page and "nog geen werkafspraak" not in page, url
+    login(org.hr)
+    page = client.get(f"/people/{newcomer.id}", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert f"De werkafspraak gaat in op {first_day.day} " in page

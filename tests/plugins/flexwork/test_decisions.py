@@ -18,9 +18,9 @@ from plugins.flexwork.models import Agreement, CoverageRule, FlexRequest
 from tests.plugins.flexwork.conftest import day_blocks, start_in_time
 
 
-def submit(person, days=(2, 3, 4), kind="times", trial_weeks=None, start=None, **kwargs) -> FlexRequest:
+def submit(person, days=(2, 3, 4), changes=("times",), trial_weeks=None, start=None, **kwargs) -> FlexRequest:
     request = request_flow.submit(
-        person, request_flow.Proposal(kind, Terms(Decimal(24), Decimal(0), day_blocks(days, **kwargs)), start or start_in_time(),
+        person, request_flow.Proposal(changes, Terms(Decimal(24), Decimal(0), day_blocks(days, **kwargs)), start or start_in_time(),
                                       trial_weeks=trial_weeks), clock.today())
     _db.session.commit()
     return request
@@ -101,7 +101,7 @@ def test_rejection_needs_a_reason_and_for_times_a_weighty_interest(client, login
 
 
 def test_a_place_request_is_rejected_with_a_reason_only(client, login, org, db):
-    request = submit(org.bert, kind="place", place="home")
+    request = submit(org.bert, days=(0, 3, 4), changes=("place",), place="home")  # her days, at home
     assert not request.hours_or_times
     login(org.manager)
     assert client.post(f"/flexwork/approvals/{request.id}/reject", data={"reason": "Not now"}).status_code == 302

@@ -17,10 +17,10 @@ from tests.plugins.flexwork.conftest import day_blocks
 TODAY = date(2027, 3, 1)
 
 
-def asked(db, person, start, kind="times", submitted_on=None, days=(2, 3, 4)) -> FlexRequest:
+def asked(db, person, start, changes=("times",), submitted_on=None, days=(2, 3, 4), place="office") -> FlexRequest:
     """A request made ``submitted_on`` (default: in time for ``start``)."""
     submitted_on = submitted_on or start - timedelta(days=70)
-    request = request_flow.submit(person, request_flow.Proposal(kind, Terms(Decimal(24), Decimal(0), day_blocks(days)), start),
+    request = request_flow.submit(person, request_flow.Proposal(changes, Terms(Decimal(24), Decimal(0), day_blocks(days, place=place)), start),
                                   submitted_on)
     db.session.commit()
     return request
@@ -55,7 +55,7 @@ def test_undecided_past_the_deadline_is_granted_once(org, db):
 
 def test_place_requests_late_requests_and_decided_ones_are_not_granted(org, db):
     start = date(2027, 3, 31)
-    place = asked(db, org.bert, start, kind="place")
+    place = asked(db, org.bert, start, changes=("place",), days=(0, 3, 4), place="home")  # her days, at home
     late = asked(db, org.anna, start, submitted_on=date(2027, 2, 15))
     assert not late.in_time
     decided = asked(db, org.colleague, start)
@@ -68,7 +68,7 @@ def test_place_requests_late_requests_and_decided_ones_are_not_granted(org, db):
 
 def test_a_temporary_change_of_times_is_granted_and_ends(org, db):
     request = request_flow.submit(org.bert, request_flow.Proposal(
-        "temporary", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), date(2027, 3, 31), date(2027, 6, 30)),
+        (), Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), date(2027, 3, 31), date(2027, 6, 30)),
         date(2027, 1, 1))
     db.session.commit()
     assert request.hours_or_times

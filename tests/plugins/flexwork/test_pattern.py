@@ -8,7 +8,6 @@ from plugins.flexwork.pattern import (
     blocks_from_json,
     blocks_to_json,
     changed_days,
-    format_hours,
     parse_time,
     problems,
     swap_day,
@@ -64,7 +63,6 @@ def test_json_round_trip_and_totals():
     blocks = (b(0, "08:30", "17:00"), b(4, "22:00", "06:30", "road", True))
     assert blocks_from_json(blocks_to_json(blocks)) == blocks
     assert weekly_minutes(blocks) == 8.5 * 60 + 8.5 * 60
-    assert format_hours(510) == "8:30"
 
 
 @pytest.mark.parametrize("text", ["24:00", "12:60", "7"])

@@ -25,7 +25,7 @@ def person_for(org, role):
 @pytest.fixture
 def things(org, db):
     request = request_flow.submit(org.bert, request_flow.Proposal(
-        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
+        ("times",), Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
     rule = CoverageRule(foundation_id=org.foundation.id, team_id=org.team.id, label="Phone", weekdays="01234",
                         start_time="08:30", end_time="17:00", min_people=1)
     db.session.add(rule)

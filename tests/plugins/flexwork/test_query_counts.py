@@ -36,7 +36,7 @@ def grow_team(db, org, size: int) -> list[Person]:
 
 def ask(db, person) -> int:
     request = request_flow.submit(person, request_flow.Proposal(
-        "times", Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
+        ("times",), Terms(Decimal(24), Decimal(0), day_blocks((2, 3, 4))), start_in_time()), clock.today())
     db.session.commit()
     return request.id
 

@@ -55,7 +55,8 @@ def test_late_request_and_short_service_are_warnings_not_errors(client, login, o
     newcomer = make.person(org.foundation, org.team, start_date=clock.today() - timedelta(days=10))
     login(newcomer)
     start = clock.today() + timedelta(days=40)
-    response = client.post("/flexwork/requests/new", data=pattern_form(WED_THU_FRI, start_date=start.isoformat()))
+    data = pattern_form(WED_THU_FRI, start_date=start.isoformat(), changes=["hours", "times"])  # none recorded yet
+    response = client.post("/flexwork/requests/new", data=data)
     assert response.status_code == 302
     request = db.session.scalar(select(FlexRequest))
     assert not request.in_time and not request.service_ok
@@ -68,8 +69,8 @@ def test_late_request_and_short_service_are_warnings_not_errors(client, login, o
     ([(0, "00:00", "23:00"), (0, "23:00", "06:00", "office", True)], {}, "blocks-1-end"),  # over 24 h on a day
     ([(0, "09:00", "09:00")], {}, "blocks-0-end"),  # ends when it starts
     ([(0, "08:00", "")], {}, "blocks-0-end"),  # a time missing
-    (WED_THU_FRI, {"kind": "temporary", "end_date": "2000-01-01"}, "end_date"),  # end before start
-    (WED_THU_FRI, {"kind": "temporary"}, "end_date"),  # temporary without an end
+    (WED_THU_FRI, {"temporary": "y", "end_date": "2000-01-01"}, "end_date"),  # end before start
+    (WED_THU_FRI, {"temporary": "y"}, "end_date"),  # temporary without an end
     (WED_THU_FRI, {"start_date": "2001-01-01"}, "start_date"),  # start in the past
     (WED_THU_FRI, {"flex_hours": "30"}, "flex_hours"),  # more flexible than contract hours
     ([("abc", "08:00", "12:00")], {}, "blocks-0-day"),  # a day that is no choice (was a server error)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditEvent
-from plugins.learning.models import Course, LearningPath
+from plugins.learning.models import Course, CourseSession, LearningPath
 from tests.plugins.learning import support
 
 
@@ -98,7 +98,7 @@ def test_hr_creates_a_course_for_its_foundation(client, login, org, db):
     # the same code again, and the same activity id: field errors, input kept, nothing saved
     again = client.post("/learning/courses/new", data={**form, "title": "Tweede keer"})
     html = again.get_data(as_text=True)
-    assert again.status_code == 200 and "Another course has this code." in html
+    assert again.status_code == 400 and "Another course has this code." in html
     assert "Another course has this activity id." in html and "Tweede keer" in html
     assert len(db.session.scalars(select(Course)).all()) == 1
 
@@ -112,6 +112,25 @@ def test_group_wide_courses_need_the_group_permission(client, login, org, make, 
     login(admin)
     page = client.get(f"/learning/courses/{group.id}/edit")
     assert page.status_code == 200 and 'name="group_wide"' in page.get_data(as_text=True)
+
+
+def test_hr_plans_a_session_of_a_group_wide_course_for_its_own_foundation(client, login, org, make, db):
+    group = support.course(None, "AVG", "Privacy en AVG")
+    login(org.hr)
+    page = client.get(f"/learning/courses/{group.id}").get_data(as_text=True)
+    assert f"/learning/courses/{group.id}/sessions/new" in page
+    assert f"/learning/courses/{group.id}/edit" not in page  # the course itself stays the group's
+    response = client.post(f"/learning/courses/{group.id}/sessions/new", data={
+        "starts_at": "2030-05-01T09:00", "ends_at": "2030-05-01T12:00", "location": "Zwolle", "online_url": "",
+        "capacity": "10", "trainer": ""})
+    assert response.status_code == 302
+    session = db.session.scalar(select(CourseSession))
+    assert (session.course_id, session.foundation_id) == (group.id, org.foundation.id)
+    login(org.outsider)  # another foundation does not see it
+    assert client.get(f"/learning/sessions/{session.id}").status_code == 404
+    assert "Zwolle" not in client.get(f"/learning/courses/{group.id}").get_data(as_text=True)
+    login(make.person(org.foundation, role="group_admin"))
+    assert f"/learning/courses/{group.id}/edit" in client.get(f"/learning/courses/{group.id}").get_data(as_text=True)
 
 
 COURSE_FORM = {"code": "MED", "title": "Medicatieveiligheid", "description": "", "category": "Zorg", "format": "e-learning",
@@ -163,7 +182,7 @@ def test_a_course_post_without_its_text_fields_saves_them_empty(client, login, o
 def test_numbers_beyond_what_a_course_holds_are_field_errors(client, login, org, db, field):
     login(org.hr)
     response = client.post("/learning/courses/new", data={**COURSE_FORM, field: "100000000"})
-    assert response.status_code == 200 and "Number must be between" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Number must be between" in response.get_data(as_text=True)
     assert db.session.scalar(select(Course)) is None
 
 

@@ -173,7 +173,7 @@ def test_requirements_are_managed_by_hr(client, login, org, setup, db):
     assert "Reanimatie" in client.get("/learning/requirements").get_data(as_text=True)
     bad = client.post("/learning/requirements/new", data={"title": "Zonder cursus", "team_id": "", "person_type": "",
                                                           "within_days": "0"})
-    assert bad.status_code == 200 and "Zonder cursus" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Zonder cursus" in bad.get_data(as_text=True)
 
 
 def test_any_course_of_the_set_counts(client, login, org, setup, db):

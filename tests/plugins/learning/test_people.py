@@ -3,14 +3,15 @@ registrations with progress, privacy export and erasure, and the demo data."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from core.api import clock
+from core.api import clock, workdays
 from core.models import Person
 from plugins.learning import compliance
 from plugins.learning.demo import seed_bench_data, seed_demo_data
@@ -159,3 +160,15 @@ def test_bench_data_is_bulk_inserted(app, org, db):
     db.session.commit()
     assert db.session.scalar(select(func.count(Requirement.id)).where(Requirement.foundation_id == org.foundation.id)) >= 2
     assert db.session.scalar(select(func.count(TrainingRecord.id))) >= len(people)
+
+
+@pytest.mark.parametrize("seed", [seed_demo_data, seed_bench_data])
+def test_demo_sessions_fall_on_working_days(app, org, db, clock, seed):
+    """Seeded on each day of a week with Easter Monday in it, no session lands on a weekend or a holiday."""
+    for day in range(7):
+        clock.set(datetime(2031, 4, 10 + day, 12, 0))
+        seed(org.foundation, [org.employee.id], random.Random(day))
+        db.session.commit()
+    days = {s.date() for s in db.session.scalars(select(CourseSession.starts_at))}
+    assert len(days) > 10
+    assert all(workdays.is_working_day(day) for day in days), sorted(d for d in days if not workdays.is_working_day(d))

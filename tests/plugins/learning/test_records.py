@@ -8,10 +8,13 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+from sqlalchemy import func, select
+
 from core.api import clock, commit_and_fire
 from core.plugin_switch import disable
 from core.plugins import plugin_manager
-from plugins.learning.models import TrainingRecord
+from plugins.learning.models import ApiToken, Registration, TrainingRecord
 from plugins.learning.records import verify
 from tests.plugins.learning import support
 
@@ -93,7 +96,7 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(client, login, org, a
     login(org.employee)
     future = (clock.today() + timedelta(days=30)).isoformat()
     response = _post_record(client, course, completed_on=future, note="Mijn notitie")
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "lies in the future" in html and "Mijn notitie" in html
     assert support.records_of(org.employee) == []
@@ -112,7 +115,7 @@ def test_uploads_are_checked_like_onboarding(client, login, org, app):
     ]
     for filename, content, message in cases:
         response = _post_record(client, course, filename, content)
-        assert response.status_code == 200 and message in response.get_data(as_text=True), filename
+        assert response.status_code == 400 and message in response.get_data(as_text=True), filename
     big = PDF + b"0" * (10 * 1024 * 1024)
     assert "larger than 10 MB" in _post_record(client, course, "groot.pdf", big).get_data(as_text=True)
     assert support.records_of(org.employee) == []
@@ -197,3 +200,20 @@ def test_records_of_another_foundation_are_not_found(client, login, org, db):
         assert client.get(url).status_code == 404
     assert client.post(f"/learning/records/{record.id}/decide", data={"decision": "verify"}).status_code == 404
     assert db.session.get(TrainingRecord, record.id).status == "verified"
+
+
+@pytest.mark.parametrize(("who", "url", "data", "table"), [
+    ("hr", "/learning/tokens", {"name": ""}, ApiToken),
+    ("employee", "/learning/records/new", {"course_id": "", "completed_on": "", "score": "", "note": "Typed"}, TrainingRecord),
+    ("hr", "/learning/records/new", {"person": "", "course_id": "", "completed_on": "", "score": "", "note": "Typed"},
+     TrainingRecord),
+    ("employee", "/learning/registrations/new",
+     {"register_id": "", "number": "12345", "cycle_start": "", "cycle_end": "", "points_required": ""}, Registration),
+])
+def test_required_fields_left_empty_answer_400_with_the_errors_and_save_nothing(client, login, org, db, who, url, data, table):
+    login(getattr(org, who))
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This field is required." in html and 'aria-invalid="true"' in html
+    assert db.session.scalar(select(func.count()).select_from(table)) == 0

@@ -170,7 +170,7 @@ def test_the_settings_are_saved_through_the_plugin_admin_and_read_back(client, l
     assert settings_for(org.foundation.id).min_group == 7
     refused = client.post(url, data={"min_group": "3", "min_comment_group": "10", "comment_retention_months": "3",
                                      "low_score": "1", "reminder_days_before_close": "1"})
-    assert refused.status_code == 200 and 'id="min_group-error"' in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="min_group-error"' in refused.get_data(as_text=True)
     assert settings_for(org.foundation.id).min_group == 7
 
 
